@@ -1,0 +1,18 @@
+package dev.berth.controller;
+
+import dev.berth.controller.raft.RaftConfig;
+import dev.berth.controller.service.ControllerSettings;
+import java.net.InetSocketAddress;
+
+/**
+ * Everything a controller listens on and decides with.
+ *
+ * @param raft          this node's Raft membership and data dir
+ * @param api           REST API address
+ * @param grpc          Berth gRPC (worker streams, route watches) for other nodes; null: none
+ * @param inProcessName in-JVM gRPC name for a worker and proxy in the same process; null: none
+ * @param apiToken      bearer token the API requires; null: no auth (loopback use)
+ */
+public record ControllerConfig(RaftConfig raft, InetSocketAddress api, InetSocketAddress grpc, String inProcessName,
+                               ControllerSettings settings, String apiToken) {
+}

@@ -1,0 +1,52 @@
+package dev.berth.controller.grpc;
+
+import dev.berth.controller.state.StateChange;
+import dev.berth.controller.state.StateChange.RouteDelta;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The most recent route deltas this controller applied, so a proxy that reconnects with a
+ * version it already has gets only what it missed. Runs as a state listener, so it is only
+ * read and written under the state lock.
+ */
+final class RouteHistory implements Consumer<StateChange> {
+    private final int capacity;
+    private final Deque<RouteDelta> deltas = new ArrayDeque<>();
+    /** Deltas after this version are all retained; before it, some were never seen or dropped. */
+    private long floor;
+
+    RouteHistory(int capacity, long startVersion) {
+        this.capacity = capacity;
+        this.floor = startVersion;
+    }
+
+    @Override
+    public void accept(StateChange change) {
+        if (change.routes().isEmpty()) {
+            return;
+        }
+        deltas.addLast(change.routes());
+        if (deltas.size() > capacity) {
+            floor = deltas.removeFirst().version();
+        }
+    }
+
+    /** Every delta after {@code version}, or empty when history no longer reaches back that far. */
+    Optional<List<RouteDelta>> since(long version) {
+        if (version < floor) {
+            return Optional.empty();
+        }
+        List<RouteDelta> out = new ArrayList<>();
+        for (RouteDelta d : deltas) {
+            if (d.version() > version) {
+                out.add(d);
+            }
+        }
+        return Optional.of(out);
+    }
+}

@@ -1,0 +1,67 @@
+package dev.berth.controller.grpc;
+
+import dev.berth.controller.state.StateChange;
+import dev.berth.controller.store.StateStore;
+import dev.berth.protocol.v1.RouteServiceGrpc;
+import dev.berth.protocol.v1.RouteUpdate;
+import dev.berth.protocol.v1.WatchRequest;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves the versioned route table to proxies: the full table or just the deltas a proxy
+ * missed, then every later delta, with no gap and in log order. Any controller can serve any
+ * proxy because versions are Raft log indexes.
+ */
+public final class RouteWatchService extends RouteServiceGrpc.RouteServiceImplBase {
+    private static final Logger LOG = LoggerFactory.getLogger(RouteWatchService.class);
+    private static final int HISTORY = 4096;
+
+    private final StateStore store;
+    private final RouteHistory history;
+
+    public RouteWatchService(StateStore store) {
+        this.store = store;
+        long start = store.read(s -> s.routeVersion());
+        this.history = new RouteHistory(HISTORY, start);
+        store.readAndSubscribe(s -> null, history);
+    }
+
+    @Override
+    public void watch(WatchRequest request, StreamObserver<RouteUpdate> observer) {
+        StreamSender<RouteUpdate> sender = new StreamSender<>("route-watch-" + request.getProxyId(), observer);
+        // The version the initial messages bring the proxy to; set under the state lock before any delta can arrive.
+        AtomicLong base = new AtomicLong();
+        Consumer<StateChange> listener = change -> {
+            if (!change.routes().isEmpty() && change.routes().version() > base.get()) {
+                sender.send(RouteMessages.delta(change.routes()));
+            }
+        };
+        List<RouteUpdate> first = store.readAndSubscribe(state -> {
+            long from = request.getFromVersion();
+            base.set(state.routeVersion());
+            List<RouteUpdate> updates = new ArrayList<>();
+            var missed = from > 0 && from <= state.routeVersion() ? history.since(from) : java.util.Optional.<List<StateChange.RouteDelta>>empty();
+            if (missed.isPresent()) {
+                missed.get().forEach(d -> updates.add(RouteMessages.delta(d)));
+            } else {
+                updates.add(RouteMessages.full(state.routeVersion(), state.routes()));
+            }
+            return updates;
+        }, listener);
+        first.forEach(sender::send);
+        LOG.info("proxy {} watches routes from version {} ({} initial updates)", request.getProxyId(), request.getFromVersion(), first.size());
+        if (observer instanceof ServerCallStreamObserver<RouteUpdate> call) {
+            call.setOnCancelHandler(() -> {
+                store.unsubscribe(listener);
+                sender.close();
+            });
+        }
+    }
+}

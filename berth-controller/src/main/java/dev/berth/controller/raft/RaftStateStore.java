@@ -1,0 +1,178 @@
+package dev.berth.controller.raft;
+
+import dev.berth.controller.state.ClusterState;
+import dev.berth.controller.state.Command;
+import dev.berth.controller.state.CommandResult;
+import dev.berth.controller.state.StateChange;
+import dev.berth.controller.store.GuardedState;
+import dev.berth.controller.store.RaftStatus;
+import dev.berth.controller.store.StateStore;
+import dev.berth.model.BerthException;
+import dev.berth.model.ErrorCode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.NetUtils;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * The state store on Apache Ratis: one Raft server per controller plus a client that finds the
+ * leader, so a command submitted to any controller is forwarded to the leader and its result
+ * comes back here.
+ */
+public final class RaftStateStore implements StateStore {
+    /** One fixed group: a Berth cluster is one Raft group. */
+    static final RaftGroupId GROUP_ID = RaftGroupId.valueOf(UUID.nameUUIDFromBytes("berth-controllers".getBytes(StandardCharsets.UTF_8)));
+    private static final Duration SUBMIT_TIMEOUT = Duration.ofSeconds(15);
+
+    private final RaftConfig config;
+    private final GuardedState state = new GuardedState();
+    private final BerthStateMachine stateMachine = new BerthStateMachine(state);
+    private final RaftGroup group;
+    private final RaftServer server;
+    private final RaftClient client;
+
+    public RaftStateStore(RaftConfig config) {
+        this.config = config;
+        this.group = RaftGroup.valueOf(GROUP_ID, config.peers().stream()
+                .map(p -> RaftPeer.newBuilder().setId(p.id()).setAddress(p.address()).build()).toList());
+        RaftProperties props = new RaftProperties();
+        RaftServerConfigKeys.setStorageDir(props, List.of(config.dataDir().resolve("raft").toFile()));
+        GrpcConfigKeys.Server.setPort(props, NetUtils.createSocketAddr(config.self().address()).getPort());
+        GrpcConfigKeys.Server.setHost(props, NetUtils.createSocketAddr(config.self().address()).getHostString());
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, config.snapshotThreshold());
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(props, true);
+        // Elections in well under a second on a LAN; a kill -9 of the leader costs about this much.
+        RaftServerConfigKeys.Rpc.setTimeoutMin(props, TimeDuration.valueOf(300, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(props, TimeDuration.valueOf(600, TimeUnit.MILLISECONDS));
+        try {
+            this.server = RaftServer.newBuilder()
+                    .setGroup(group)
+                    .setProperties(props)
+                    .setServerId(RaftPeerId.valueOf(config.nodeId()))
+                    .setStateMachine(stateMachine)
+                    .setOption(RaftStorage.StartupOption.RECOVER)
+                    .build();
+            server.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start Raft node " + config.nodeId(), e);
+        }
+        RaftProperties clientProps = new RaftProperties();
+        this.client = RaftClient.newBuilder()
+                .setProperties(clientProps)
+                .setRaftGroup(group)
+                .setLeaderId(RaftPeerId.valueOf(config.nodeId()))
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(150, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+                .build();
+    }
+
+    @Override
+    public CompletableFuture<CommandResult> submit(Command command) {
+        Message message = Message.valueOf(ByteString.copyFrom(LogCodec.encode(command)));
+        return client.async().send(message)
+                .orTimeout(SUBMIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((reply, error) -> decode(reply, error));
+    }
+
+    private static CommandResult decode(RaftClientReply reply, Throwable error) {
+        Throwable cause = error instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : error;
+        if (cause instanceof TimeoutException) {
+            throw new BerthException(ErrorCode.UNAVAILABLE, "the control plane did not commit the change in time (no Raft quorum?)");
+        }
+        if (cause != null) {
+            throw new BerthException(ErrorCode.UNAVAILABLE, "the control plane could not commit the change: " + cause.getMessage());
+        }
+        if (!reply.isSuccess()) {
+            throw new BerthException(ErrorCode.UNAVAILABLE, "the control plane refused the change: " + reply.getException());
+        }
+        return LogCodec.decodeResult(reply.getMessage().getContent().toByteArray());
+    }
+
+    @Override
+    public <T> T read(Function<ClusterState, T> reader) {
+        return state.read(reader);
+    }
+
+    @Override
+    public <T> T readAndSubscribe(Function<ClusterState, T> reader, Consumer<StateChange> listener) {
+        return state.readAndSubscribe(reader, listener);
+    }
+
+    @Override
+    public void unsubscribe(Consumer<StateChange> listener) {
+        state.unsubscribe(listener);
+    }
+
+    @Override
+    public boolean isLeader() {
+        try {
+            return server.getDivision(GROUP_ID).getInfo().isLeaderReady();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public RaftStatus status() {
+        try {
+            DivisionInfo info = server.getDivision(GROUP_ID).getInfo();
+            RaftPeerId leader = info.getLeaderId();
+            var conf = server.getDivision(GROUP_ID).getRaftConf();
+            List<RaftStatus.Peer> peers = conf.getCurrentPeers().stream()
+                    .map(p -> new RaftStatus.Peer(p.getId().toString(), p.getAddress())).toList();
+            return new RaftStatus(config.nodeId(), info.getCurrentRole().name(), info.getCurrentTerm(),
+                    leader == null ? null : leader.toString(), info.getLastAppliedIndex(),
+                    server.getDivision(GROUP_ID).getRaftLog().getLastCommittedIndex(), peers);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Ratis' admin client, for membership changes. */
+    public RaftClient client() {
+        return client;
+    }
+
+    public RaftGroup group() {
+        return group;
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        try {
+            server.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.berth.controller.store;
+
+import dev.berth.controller.state.ClusterState;
+import dev.berth.controller.state.Command;
+import dev.berth.controller.state.CommandResult;
+import dev.berth.controller.state.StateChange;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Where the desired state lives: commands go in through consensus, committed state comes out.
+ * The seam between Berth's control logic and the Raft library.
+ */
+public interface StateStore extends AutoCloseable {
+
+    /** Replicates and applies a command; completes with its result once committed, from any controller. */
+    CompletableFuture<CommandResult> submit(Command command);
+
+    /** {@link #submit} and wait: the command's result, or the {@link dev.berth.model.BerthException} that refused it. */
+    default CommandResult commit(Command command) {
+        try {
+            return submit(command).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw e;
+        }
+    }
+
+    /** Reads this controller's applied state under the store's read lock; the reader must not keep references to mutable parts. */
+    <T> T read(Function<ClusterState, T> reader);
+
+    /**
+     * Reads the state and subscribes to every later change atomically, so the subscriber sees
+     * neither a gap nor a change twice. The listener runs on the apply thread: it must only enqueue.
+     */
+    <T> T readAndSubscribe(Function<ClusterState, T> reader, Consumer<StateChange> listener);
+
+    void unsubscribe(Consumer<StateChange> listener);
+
+    boolean isLeader();
+
+    RaftStatus status();
+
+    @Override
+    void close();
+}

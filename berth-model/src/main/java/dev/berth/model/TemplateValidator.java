@@ -1,0 +1,93 @@
+package dev.berth.model;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Checks a template before it is stored, and says every problem at once. */
+public final class TemplateValidator {
+    private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    private static final Pattern PORT_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?");
+    private static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final long MIN_MEMORY = 4L << 20;
+
+    private final Duration clusterMaxTtl;
+
+    public TemplateValidator(Duration clusterMaxTtl) {
+        this.clusterMaxTtl = clusterMaxTtl;
+    }
+
+    public List<String> problems(Template t) {
+        List<String> p = new ArrayList<>();
+        if (t.name() == null || !NAME.matcher(t.name()).matches()) {
+            p.add("name must be 1-63 lower-case letters, digits or '-', got '" + t.name() + "'");
+        }
+        if (t.image() == null || t.image().isBlank()) {
+            p.add("image is missing");
+        }
+        if (t.ports().isEmpty()) {
+            p.add("ports: at least one port is needed");
+        }
+        Set<String> names = new HashSet<>();
+        Set<Integer> numbers = new HashSet<>();
+        for (PortSpec port : t.ports()) {
+            if (port.name() == null || !PORT_NAME.matcher(port.name()).matches()) {
+                p.add("ports: name must be 1-15 lower-case letters, digits or '-', got '" + port.name() + "'");
+            } else if (!names.add(port.name())) {
+                p.add("ports: name '" + port.name() + "' is used twice");
+            }
+            if (port.containerPort() < 1 || port.containerPort() > 65535) {
+                p.add("ports: containerPort of '" + port.name() + "' must be 1-65535, got " + port.containerPort());
+            } else if (!numbers.add(port.containerPort())) {
+                p.add("ports: containerPort " + port.containerPort() + " is used twice");
+            }
+        }
+        for (String key : t.env().keySet()) {
+            if (!ENV_KEY.matcher(key).matches()) {
+                p.add("env: '" + key + "' is not a valid variable name");
+            }
+        }
+        Resources r = t.resources();
+        if (r.memoryBytes() < MIN_MEMORY) {
+            p.add("resources: memory must be at least 4m");
+        }
+        if (r.nanoCpus() <= 0) {
+            p.add("resources: cpus must be more than 0");
+        }
+        if (r.pids() <= 0) {
+            p.add("resources: pids must be more than 0");
+        }
+        TtlPolicy ttl = t.ttl();
+        if (ttl.defaultTtl().isNegative() || ttl.defaultTtl().isZero()) {
+            p.add("ttl: default must be more than 0");
+        }
+        if (ttl.maxTtl().compareTo(ttl.defaultTtl()) < 0) {
+            p.add("ttl: max (" + Durations.format(ttl.maxTtl()) + ") is below default (" + Durations.format(ttl.defaultTtl()) + ")");
+        }
+        if (ttl.maxTtl().compareTo(clusterMaxTtl) > 0) {
+            p.add("ttl: max " + Durations.format(ttl.maxTtl()) + " is over the cluster's limit of " + Durations.format(clusterMaxTtl));
+        }
+        Readiness ready = t.readiness();
+        if (ready.port() != null && !names.contains(ready.port())) {
+            p.add("readiness: port '" + ready.port() + "' is not one of the template's ports");
+        }
+        if (ready.httpPath() != null && !ready.httpPath().startsWith("/")) {
+            p.add("readiness: httpPath must start with '/'");
+        }
+        if (ready.timeout().compareTo(Duration.ofSeconds(1)) < 0 || ready.timeout().compareTo(Duration.ofMinutes(10)) > 0) {
+            p.add("readiness: timeout must be between 1s and 10m");
+        }
+        return p;
+    }
+
+    /** Throws {@link BerthException} INVALID_TEMPLATE naming every problem. */
+    public void check(Template t) {
+        List<String> p = problems(t);
+        if (!p.isEmpty()) {
+            throw new BerthException(ErrorCode.INVALID_TEMPLATE, String.join("; ", p));
+        }
+    }
+}
