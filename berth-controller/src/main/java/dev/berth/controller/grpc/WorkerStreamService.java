@@ -58,7 +58,15 @@ public final class WorkerStreamService extends WorkerServiceGrpc.WorkerServiceIm
         @Override
         public synchronized void onNext(WorkerMessage message) {
             switch (message.getBodyCase()) {
-                case HELLO -> hello(message.getHello());
+                case HELLO -> {
+                    try {
+                        hello(message.getHello());
+                    } catch (RuntimeException e) {
+                        LOG.warn("could not register worker {}: {}", message.getHello().getWorkerId(), e.getMessage());
+                        workerId = null;
+                        observer.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
+                    }
+                }
                 case REPORT -> {
                     if (workerId != null) {
                         report(message.getReport());
@@ -83,7 +91,14 @@ public final class WorkerStreamService extends WorkerServiceGrpc.WorkerServiceIm
             }
             workerId = hello.getWorkerId();
             long now = clock.millis();
-            store.commit(new Command.RegisterWorker(workerId, hello.getAdvertiseAddress(), hello.getCapacity(), now, leases.leaseFrom(now)));
+            long registered = store.commit(new Command.RegisterWorker(workerId, hello.getAdvertiseAddress(),
+                    hello.getCapacity(), now, leases.leaseFrom(now))).index();
+            // The assignment snapshot must be complete: a worker removes whatever it leaves out.
+            if (!store.awaitApplied(registered, java.time.Duration.ofSeconds(10))) {
+                observer.onError(Status.UNAVAILABLE.withDescription("controller is catching up; try another").asRuntimeException());
+                workerId = null;
+                return;
+            }
             leases.heardFrom(workerId);
             sender = new StreamSender<>("worker-stream-" + workerId, observer);
             listener = this::onChange;

@@ -40,6 +40,26 @@ public interface StateStore extends AutoCloseable {
 
     void unsubscribe(Consumer<StateChange> listener);
 
+    /**
+     * Waits until this controller has applied the log up to {@code index}: a follower's state can
+     * lag the commit its proposer was told about. False when the wait timed out.
+     */
+    default boolean awaitApplied(long index, java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (read(ClusterState::appliedIndex) < index) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
     boolean isLeader();
 
     RaftStatus status();

@@ -1,0 +1,22 @@
+package dev.berth.cli;
+
+import dev.berth.model.Durations;
+import java.time.Duration;
+import picocli.CommandLine;
+
+/** {@code 90s}, {@code 45m}, {@code 1h30m} on the command line; a bad one is a usage error (exit 2). */
+public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+        Duration d;
+        try {
+            d = Durations.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.TypeConversionException(e.getMessage());
+        }
+        if (d.isZero()) {
+            throw new CommandLine.TypeConversionException("duration must be more than 0, got '" + value + "'");
+        }
+        return d;
+    }
+}

@@ -1,0 +1,87 @@
+package dev.berth.cli.roles;
+
+import dev.berth.controller.ControllerConfig;
+import dev.berth.controller.ControllerNode;
+import dev.berth.controller.raft.RaftConfig;
+import dev.berth.controller.service.ControllerSettings;
+import dev.berth.worker.WorkerConfig;
+import dev.berth.worker.WorkerNode;
+import io.grpc.ManagedChannel;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Every role in one JVM: a one-node Raft controller, a worker on the local Docker engine and a
+ * proxy. They talk over in-process gRPC, through the same services a cluster uses on the network.
+ */
+@Command(name = "standalone", mixinStandardHelpOptions = true,
+        description = "Run controller, worker and proxy in one process (single-node Raft, local data dir).")
+public final class StandaloneCommand implements Callable<Integer> {
+    @Option(names = "--data-dir", defaultValue = "berth-data", description = "Raft log, snapshots and the proxy's route cache (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--api", defaultValue = "127.0.0.1:7070", converter = HostPort.class, description = "REST API address (default: ${DEFAULT-VALUE}).")
+    InetSocketAddress api;
+
+    @Option(names = "--http", defaultValue = "127.0.0.1:8080", converter = HostPort.class, description = "Proxy HTTP entrypoint (default: ${DEFAULT-VALUE}).")
+    InetSocketAddress http;
+
+    @Option(names = "--raft", defaultValue = "127.0.0.1:7072", converter = HostPort.class, description = "Raft port, separate from gRPC (default: ${DEFAULT-VALUE}).")
+    InetSocketAddress raft;
+
+    @Option(names = "--grpc", converter = HostPort.class, description = "Also serve workers and proxies of other hosts on this address.")
+    InetSocketAddress grpc;
+
+    @Option(names = "--domain", defaultValue = "berth.localhost", description = "Instances get <id>.<domain> (default: ${DEFAULT-VALUE}).")
+    String domain;
+
+    @Option(names = "--worker-id", defaultValue = "local", description = "This host's worker id (default: ${DEFAULT-VALUE}).")
+    String workerId;
+
+    @Option(names = "--advertise", defaultValue = "127.0.0.1", description = "Address containers' ports are published on (default: ${DEFAULT-VALUE}).")
+    String advertise;
+
+    @Option(names = "--capacity", defaultValue = "50", description = "Instances this worker accepts (default: ${DEFAULT-VALUE}).")
+    int capacity;
+
+    @Option(names = "--api-token", defaultValue = "${env:BERTH_API_TOKEN}", description = "Bearer token the API requires (default: none, env BERTH_API_TOKEN).")
+    String apiToken;
+
+    @Override
+    public Integer call() throws Exception {
+        NodeLifetime life = new NodeLifetime();
+        try {
+            String inProcess = "berth-standalone-" + UUID.randomUUID();
+            RaftConfig raftConfig = new RaftConfig("standalone",
+                    List.of(new RaftConfig.Peer("standalone", HostPort.text(raft))),
+                    dataDir.resolve("controller"), RaftConfig.DEFAULT_SNAPSHOT_THRESHOLD);
+            life.add(new ControllerNode(new ControllerConfig(raftConfig, api, grpc, inProcess,
+                    ControllerSettings.defaults(domain), blankToNull(apiToken))).start());
+
+            ManagedChannel channel = InProcessChannelBuilder.forName(inProcess).build();
+            life.add(() -> channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+            WorkerNode worker = life.add(new WorkerNode(new WorkerConfig(workerId, advertise, capacity, null, null, null), List.of(channel)));
+            worker.start();
+            life.add(ProxyRole.start(List.of(channel), http, dataDir.resolve("proxy"), "standalone-proxy"));
+
+            System.out.printf("berth standalone ready: api http://%s/api/v1, proxy http://%s, instances at *.%s%n",
+                    HostPort.text(api), HostPort.text(http), domain);
+            System.out.flush();
+        } catch (RuntimeException e) {
+            life.closeAll();
+            throw e;
+        }
+        return life.runUntilStopped();
+    }
+
+    static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

@@ -1,0 +1,54 @@
+package dev.berth.cli.roles;
+
+import dev.berth.worker.WorkerConfig;
+import dev.berth.worker.WorkerNode;
+import io.grpc.ManagedChannel;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** A data-plane host: runs assigned instances on the local Docker engine, and a proxy unless told not to. */
+@Command(name = "worker", mixinStandardHelpOptions = true,
+        description = "Run a worker: containers through Docker, reconciled with the controllers' assignments; plus a proxy.")
+public final class WorkerCommand implements Callable<Integer> {
+    @Option(names = "--id", required = true, description = "This worker's id, unique in the cluster.")
+    String id;
+
+    @Option(names = "--controllers", required = true, split = ",", converter = HostPort.class,
+            description = "Controllers' gRPC addresses host:port,...; the worker fails over between them.")
+    List<InetSocketAddress> controllers;
+
+    @Option(names = "--advertise", defaultValue = "127.0.0.1", description = "Address containers' ports are published on and proxies connect to (default: ${DEFAULT-VALUE}).")
+    String advertise;
+
+    @Option(names = "--capacity", defaultValue = "50", description = "Instances this worker accepts (default: ${DEFAULT-VALUE}).")
+    int capacity;
+
+    @Option(names = "--http", defaultValue = "127.0.0.1:8080", converter = HostPort.class, description = "The worker's proxy HTTP entrypoint (default: ${DEFAULT-VALUE}).")
+    InetSocketAddress http;
+
+    @Option(names = "--no-proxy", description = "Do not run a proxy on this worker.")
+    boolean noProxy;
+
+    @Option(names = "--data-dir", defaultValue = "berth-data", description = "The proxy's route cache (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Override
+    public Integer call() throws Exception {
+        NodeLifetime life = new NodeLifetime();
+        List<ManagedChannel> channels = Controllers.channels(controllers);
+        life.add(Controllers.closer(channels));
+        WorkerNode worker = life.add(new WorkerNode(new WorkerConfig(id, advertise, capacity, null, null, null), channels));
+        worker.start();
+        if (!noProxy) {
+            life.add(ProxyRole.start(channels, http, dataDir.resolve("proxy"), id + "-proxy"));
+        }
+        System.out.printf("berth worker %s ready (controllers %s)%s%n", id, controllers,
+                noProxy ? "" : ", proxy http://" + HostPort.text(http));
+        System.out.flush();
+        return life.runUntilStopped();
+    }
+}

@@ -1,0 +1,50 @@
+package dev.berth.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.berth.model.Protocol;
+import dev.berth.model.Template;
+import dev.berth.model.TemplateValidator;
+import dev.berth.model.json.BerthJson;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** examples/whoami.yaml is what users try first: it must read, validate, and survive a round trip. */
+class ExampleTemplateTest {
+
+    static Path example(String name) {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path p = dir.resolve("examples").resolve(name);
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("examples/" + name + " not found above " + Path.of("").toAbsolutePath());
+    }
+
+    @Test
+    void whoamiReadsValidatesAndRoundTrips() throws Exception {
+        Template t = TemplateFile.read(example("whoami.yaml"));
+        assertEquals("whoami", t.name());
+        assertEquals("berth/whoami:latest", t.image());
+        assertEquals("web", t.ports().get(0).name());
+        assertEquals(8080, t.ports().get(0).containerPort());
+        assertEquals(Protocol.HTTP, t.ports().get(0).protocol());
+        assertEquals("flag{${instance.id}}", t.env().get("FLAG"));
+        assertEquals(64L << 20, t.resources().memoryBytes());
+        assertEquals(250_000_000L, t.resources().nanoCpus());
+        assertEquals(64, t.resources().pids());
+        assertEquals(Duration.ofMinutes(30), t.ttl().defaultTtl());
+        assertEquals(Duration.ofHours(2), t.ttl().maxTtl());
+        assertEquals("web", t.readiness().port());
+        assertEquals("/", t.readiness().httpPath());
+        assertEquals(Duration.ofSeconds(30), t.readiness().timeout());
+
+        assertEquals(List.of(), new TemplateValidator(Duration.ofDays(7)).problems(t));
+        assertEquals(t, BerthJson.yaml().readValue(BerthJson.yaml().writeValueAsString(t), Template.class));
+        assertEquals(t, BerthJson.json().readValue(BerthJson.json().writeValueAsString(t), Template.class));
+    }
+}

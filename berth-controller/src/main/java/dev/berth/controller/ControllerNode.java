@@ -1,0 +1,103 @@
+package dev.berth.controller;
+
+import dev.berth.controller.api.ApiServer;
+import dev.berth.controller.grpc.RouteWatchService;
+import dev.berth.controller.grpc.WorkerStreamService;
+import dev.berth.controller.lifecycle.LeaseKeeper;
+import dev.berth.controller.lifecycle.Reaper;
+import dev.berth.controller.raft.RaftStateStore;
+import dev.berth.controller.service.InstanceService;
+import dev.berth.controller.service.TemplateService;
+import dev.berth.controller.store.StateStore;
+import io.grpc.Server;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One controller: a Raft member with the API, the node-facing gRPC services and the leader's loops. */
+public final class ControllerNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ControllerNode.class);
+
+    private final ControllerConfig config;
+    private final Clock clock = Clock.systemUTC();
+    private final List<Server> grpcServers = new ArrayList<>();
+    private RaftStateStore store;
+    private ApiServer api;
+    private ScheduledExecutorService loops;
+
+    public ControllerNode(ControllerConfig config) {
+        this.config = config;
+    }
+
+    public ControllerNode start() {
+        store = new RaftStateStore(config.raft());
+        LeaseKeeper leases = new LeaseKeeper(store, config.settings().workerLease(), clock);
+        Reaper reaper = new Reaper(store, config.settings().retention(), clock);
+        WorkerStreamService workers = new WorkerStreamService(store, leases, clock);
+        RouteWatchService routes = new RouteWatchService(store);
+        try {
+            if (config.grpc() != null) {
+                grpcServers.add(NettyServerBuilder.forAddress(config.grpc())
+                        .addService(workers).addService(routes).build().start());
+            }
+            if (config.inProcessName() != null) {
+                grpcServers.add(InProcessServerBuilder.forName(config.inProcessName())
+                        .addService(workers).addService(routes).build().start());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start the controller's gRPC server on " + config.grpc(), e);
+        }
+        InstanceService instances = new InstanceService(store, config.settings(), clock);
+        TemplateService templates = new TemplateService(store, config.settings());
+        api = new ApiServer(config.api(), instances, templates, store, config.settings(), config.apiToken());
+        api.start();
+        loops = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("controller-loops").daemon().factory());
+        loops.scheduleWithFixedDelay(guard(reaper::tick), 1, 1, TimeUnit.SECONDS);
+        long leaseTick = leases.interval().toMillis();
+        loops.scheduleWithFixedDelay(guard(leases::tick), leaseTick, leaseTick, TimeUnit.MILLISECONDS);
+        LOG.info("controller {} started: api {}, grpc {}, raft {}", config.raft().nodeId(), api.port(),
+                config.grpc(), config.raft().self().address());
+        return this;
+    }
+
+    private static Runnable guard(Runnable r) {
+        return () -> {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                LOG.warn("controller loop failed: {}", e.toString());
+            }
+        };
+    }
+
+    public StateStore store() {
+        return store;
+    }
+
+    public int apiPort() {
+        return api.port();
+    }
+
+    @Override
+    public void close() {
+        if (loops != null) {
+            loops.shutdownNow();
+        }
+        if (api != null) {
+            api.close();
+        }
+        grpcServers.forEach(Server::shutdownNow);
+        if (store != null) {
+            store.close();
+        }
+    }
+}

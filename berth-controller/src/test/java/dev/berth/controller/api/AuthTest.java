@@ -1,0 +1,53 @@
+package dev.berth.controller.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** With a token configured, every endpoint but health wants it. */
+class AuthTest {
+    @TempDir
+    static Path dataDir;
+    static TestCluster cluster;
+
+    @BeforeAll
+    static void start() {
+        cluster = new TestCluster(dataDir, "s3cret-token");
+    }
+
+    @AfterAll
+    static void stop() {
+        cluster.close();
+    }
+
+    @Test
+    void missingTokenIs401() {
+        Http.Reply r = new Http(cluster.baseUrl, null).get("/api/v1/templates");
+        assertEquals(401, r.status());
+        assertEquals("unauthorized", r.code());
+        assertEquals("Bearer realm=\"berth\"", r.raw().headers().firstValue("WWW-Authenticate").orElse(""));
+        assertEquals(401, new Http(cluster.baseUrl, null).get("/api/v1/no-such-path").status(), "no probing without a token");
+    }
+
+    @Test
+    void wrongTokenIs401() {
+        Http.Reply r = new Http(cluster.baseUrl, "s3cret-tokeN").post("/api/v1/instances", "{}");
+        assertEquals(401, r.status());
+        assertEquals("unauthorized", r.code());
+    }
+
+    @Test
+    void rightTokenIsLetIn() {
+        Http.Reply r = new Http(cluster.baseUrl, "s3cret-token").get("/api/v1/templates");
+        assertEquals(200, r.status());
+    }
+
+    @Test
+    void healthIsOpen() {
+        assertEquals(200, new Http(cluster.baseUrl, null).get("/api/v1/health").status());
+    }
+}

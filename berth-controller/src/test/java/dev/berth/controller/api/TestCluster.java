@@ -1,0 +1,53 @@
+package dev.berth.controller.api;
+
+import dev.berth.controller.raft.RaftConfig;
+import dev.berth.controller.raft.RaftStateStore;
+import dev.berth.controller.service.ControllerSettings;
+import dev.berth.controller.service.InstanceService;
+import dev.berth.controller.service.TemplateService;
+import dev.berth.controller.state.Command;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/** A real single-node Raft store with one registered worker, and the API on a free port. */
+final class TestCluster implements AutoCloseable {
+    static final String DOMAIN = "test.berth";
+
+    final RaftStateStore store;
+    final ApiServer api;
+    final String baseUrl;
+
+    TestCluster(Path dataDir, String token) {
+        RaftConfig config = new RaftConfig("c1", List.of(new RaftConfig.Peer("c1", "127.0.0.1:" + freePort())),
+                dataDir, RaftConfig.DEFAULT_SNAPSHOT_THRESHOLD);
+        store = new RaftStateStore(config);
+        long now = System.currentTimeMillis();
+        // Launches need an UP worker with capacity; nothing reaps its lease in these tests.
+        store.commit(new Command.RegisterWorker("w1", "127.0.0.1:1", 100, now, now + Duration.ofHours(1).toMillis()));
+        ControllerSettings settings = ControllerSettings.defaults(DOMAIN);
+        api = new ApiServer(new InetSocketAddress("127.0.0.1", 0),
+                new InstanceService(store, settings, Clock.systemUTC()), new TemplateService(store, settings),
+                store, settings, token).start();
+        baseUrl = "http://127.0.0.1:" + api.port();
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        api.close();
+        store.close();
+    }
+}

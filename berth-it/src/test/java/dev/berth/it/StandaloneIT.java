@@ -1,0 +1,150 @@
+package dev.berth.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.it.support.Docker;
+import dev.berth.it.support.Eventually;
+import dev.berth.it.support.Http;
+import dev.berth.it.support.RawHttp;
+import dev.berth.it.support.Standalone;
+import dev.berth.it.support.Templates;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * `berth standalone` as a user runs it: a real process with one-node Raft, the Docker engine
+ * and the proxy, driven through its REST API and reached through its proxy port.
+ */
+class StandaloneIT {
+    @TempDir
+    static Path data;
+    static Standalone berth;
+
+    @BeforeAll
+    static void start() {
+        berth = new Standalone("standalone-it", data.resolve("berth")).start();
+        berth.applyTemplate(Templates.whoami("whoami", "30m", "2h"));
+        berth.applyTemplate(Templates.whoami("short", "4s", "10s"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (berth != null) {
+            berth.close();
+            Docker.removeWorkerContainers(berth.workerId);
+        }
+    }
+
+    @Test
+    void launchedInstanceIsServedAtItsOwnHostname() {
+        JsonNode a = berth.launch("whoami", "team42", null);
+        JsonNode b = berth.launch("whoami", "team43", null);
+        String idA = a.get("id").asText();
+        String idB = b.get("id").asText();
+        assertTrue(a.get("hostname").asText().matches("[0-9a-f]{10}\\.berth\\.localhost"), a.toString());
+        assertNotEquals(a.get("hostname").asText(), b.get("hostname").asText());
+
+        berth.awaitState(idA, "READY", Duration.ofSeconds(60));
+        berth.awaitState(idB, "READY", Duration.ofSeconds(60));
+        RawHttp.Response pageA = Eventually.await("route for " + idA, Duration.ofSeconds(10),
+                () -> berth.viaProxy(a.get("hostname").asText()), r -> r.status() == 200);
+        RawHttp.Response pageB = berth.viaProxy(b.get("hostname").asText());
+        assertEquals(200, pageB.status());
+        assertTrue(pageA.body().contains("instance: " + idA), pageA.body());
+        assertTrue(pageA.body().contains("flag: flag{" + idA + "}"), "per-instance env reached the container: " + pageA.body());
+        assertTrue(pageB.body().contains("instance: " + idB), pageB.body());
+
+        String containerA = Docker.containers("berth.instance=" + idA).get(0);
+        String containerB = Docker.containers("berth.instance=" + idB).get(0);
+        assertNotEquals(containerA, containerB);
+        assertTrue(pageA.body().contains("container: " + containerA.substring(0, 12)), "served by its own container");
+        assertTrue(pageB.body().contains("container: " + containerB.substring(0, 12)));
+
+        assertEquals(404, berth.viaProxy("0000000000.berth.localhost").status(), "unknown host");
+    }
+
+    @Test
+    void expiredInstanceLosesContainerAndRoute() {
+        JsonNode i = berth.launch("short", "team7", null);
+        String id = i.get("id").asText();
+        berth.awaitState(id, "READY", Duration.ofSeconds(60));
+        assertEquals(200, Eventually.await("route", Duration.ofSeconds(10),
+                () -> berth.viaProxy(i.get("hostname").asText()), r -> r.status() == 200).status());
+
+        berth.awaitState(id, "STOPPED", Duration.ofSeconds(60));
+        assertEquals("expired", berth.instance(id).get("reason").asText());
+        assertEquals(List.of(), Docker.containers("berth.instance=" + id), "container removed");
+        assertEquals(404, berth.viaProxy(i.get("hostname").asText()).status(), "route gone");
+    }
+
+    @Test
+    void extendWithinMaxWorksAndPastMaxIsRefused() {
+        JsonNode i = berth.launch("short", "team8", null);
+        String id = i.get("id").asText();
+        long expires = i.get("expiresAt").asLong();
+        Http.Reply ok = Http.post(berth.api() + "/instances/" + id + "/extend", "{\"by\":\"2s\"}");
+        assertEquals(200, ok.status(), ok.body());
+        assertEquals(expires + 2000, ok.json().get("expiresAt").asLong());
+
+        Http.Reply refused = Http.post(berth.api() + "/instances/" + id + "/extend", "{\"by\":\"1h\"}");
+        assertEquals(400, refused.status());
+        assertEquals("ttl_exceeded", refused.json().at("/error/code").asText());
+        assertEquals(expires + 2000, berth.instance(id).get("expiresAt").asLong(), "expiry unchanged");
+    }
+
+    @Test
+    void orphanContainerIsRemoved() {
+        String orphan = Docker.run("run", "-d", "--label", "berth.instance=deadbeef00", "--label", "berth.worker=" + berth.workerId,
+                "--label", "berth.template=whoami", "berth/whoami:latest");
+        Eventually.until("orphan removed", Duration.ofSeconds(30),
+                () -> !Docker.containers("berth.worker=" + berth.workerId).contains(orphan));
+    }
+
+    @Test
+    void containerKilledBehindBerthsBackIsReportedAndUnrouted() {
+        JsonNode i = berth.launch("whoami", "team9", null);
+        String id = i.get("id").asText();
+        berth.awaitState(id, "READY", Duration.ofSeconds(60));
+        Eventually.until("routed", Duration.ofSeconds(10), () -> berth.viaProxy(i.get("hostname").asText()).status() == 200);
+
+        Docker.run("kill", Docker.containers("berth.instance=" + id).get(0));
+        JsonNode failed = berth.awaitState(id, "FAILED", Duration.ofSeconds(30));
+        assertTrue(failed.get("reason").asText().contains("exited"), failed.toString());
+        Eventually.until("route removed", Duration.ofSeconds(10), () -> berth.viaProxy(i.get("hostname").asText()).status() == 404);
+    }
+
+    @Test
+    void badInputGetsAClearErrorAndChangesNothing() {
+        String templatesBefore = Http.get(berth.api() + "/templates").body();
+
+        Http.Reply noImage = Http.post(berth.api() + "/templates", "{\"name\":\"broken\",\"ports\":[{\"name\":\"web\",\"containerPort\":8080}]}");
+        assertEquals(400, noImage.status());
+        assertEquals("invalid_template", noImage.json().at("/error/code").asText());
+        assertTrue(noImage.json().at("/error/message").asText().contains("image"));
+
+        Http.Reply badPort = Http.post(berth.api() + "/templates", Templates.whoami("broken", "30m", "2h").replace("8080", "70000"));
+        assertEquals(400, badPort.status());
+        Http.Reply overMax = Http.post(berth.api() + "/templates", Templates.whoami("broken", "30m", "30d"));
+        assertEquals(400, overMax.status());
+        Http.Reply malformed = Http.post(berth.api() + "/templates", "{\"name\": ");
+        assertEquals(400, malformed.status());
+        assertEquals("invalid_json", malformed.json().at("/error/code").asText());
+        Http.Reply unknownTemplate = Http.post(berth.api() + "/instances", "{\"template\":\"nope\",\"owner\":\"x\"}");
+        assertEquals(404, unknownTemplate.status());
+        Http.Reply ttlTooLong = Http.post(berth.api() + "/instances", "{\"template\":\"whoami\",\"owner\":\"x\",\"ttl\":\"3h\"}");
+        assertEquals(400, ttlTooLong.status());
+        assertEquals("ttl_exceeded", ttlTooLong.json().at("/error/code").asText());
+
+        assertEquals(templatesBefore, Http.get(berth.api() + "/templates").body());
+        JsonNode ownedByX = Http.get(berth.api() + "/instances?owner=x").json();
+        assertEquals(0, (ownedByX.isArray() ? ownedByX : ownedByX.path("instances")).size(), "no instance half-created");
+    }
+}

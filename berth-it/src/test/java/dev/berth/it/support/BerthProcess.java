@@ -1,0 +1,100 @@
+package dev.berth.it.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real `berth` process (any role), started from this test's classpath as its own JVM, with
+ * its output in target/it-logs. Stopped gracefully (SIGTERM) or killed (SIGKILL).
+ */
+public final class BerthProcess implements AutoCloseable {
+    private static final Path LOGS = Path.of("target", "it-logs");
+
+    private final String name;
+    private final List<String> args;
+    private final Path log;
+    private Process process;
+
+    public BerthProcess(String name, List<String> args) {
+        this.name = name;
+        this.args = List.copyOf(args);
+        this.log = LOGS.resolve(name + ".log");
+    }
+
+    public BerthProcess start() {
+        try {
+            Files.createDirectories(LOGS);
+            List<String> cmd = new ArrayList<>();
+            cmd.add(ProcessHandle.current().info().command().orElse("java"));
+            cmd.add("-Xmx512m");
+            cmd.add("-cp");
+            cmd.add(System.getProperty("java.class.path"));
+            cmd.add("dev.berth.cli.Berth");
+            cmd.addAll(args);
+            process = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start " + name, e);
+        }
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** SIGTERM, as an operator's systemctl stop would send. */
+    public void stop() {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        waitFor(Duration.ofSeconds(20));
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+
+    /** SIGKILL: no shutdown hook, no goodbye to peers. */
+    public void kill() {
+        if (process == null) {
+            return;
+        }
+        process.destroyForcibly();
+        waitFor(Duration.ofSeconds(10));
+    }
+
+    private void waitFor(Duration d) {
+        try {
+            process.waitFor(d.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

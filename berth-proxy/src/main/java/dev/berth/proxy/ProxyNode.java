@@ -1,0 +1,93 @@
+package dev.berth.proxy;
+
+import dev.berth.proxy.http.ProxyConfig;
+import dev.berth.proxy.http.ProxyServer;
+import dev.berth.proxy.metrics.ProxyMetrics;
+import dev.berth.proxy.routing.RouteTable;
+import dev.berth.proxy.routing.RouteTableHolder;
+import dev.berth.proxy.watch.RouteCache;
+import dev.berth.proxy.watch.RouteWatcher;
+import io.grpc.Channel;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A whole proxy: the cached table (so it routes before any controller answers), the listeners,
+ * and the route watch. What {@code berth proxy}, {@code berth worker} and {@code berth standalone}
+ * run.
+ */
+public final class ProxyNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ProxyNode.class);
+
+    /**
+     * @param proxy       listeners and limits
+     * @param cacheFile   where the last table is kept across restarts; {@code null} for none
+     * @param controllers channels to controllers' RouteService (built and owned by the caller); empty: no watch
+     * @param watch       watch tuning and this proxy's id
+     * @param metrics     where to report; {@link ProxyMetrics#NOOP} for nowhere
+     */
+    public record Settings(ProxyConfig proxy, Path cacheFile, List<? extends Channel> controllers,
+                           RouteWatcher.Options watch, ProxyMetrics metrics) {
+        public Settings {
+            Objects.requireNonNull(proxy, "proxy");
+            controllers = List.copyOf(controllers);
+            Objects.requireNonNull(watch, "watch");
+            metrics = metrics == null ? ProxyMetrics.NOOP : metrics;
+        }
+    }
+
+    private final Settings settings;
+    private final RouteTableHolder routes = new RouteTableHolder();
+    private final RouteCache cache;
+    private final ProxyServer server;
+    private RouteWatcher watcher;
+
+    public ProxyNode(Settings settings) {
+        this.settings = settings;
+        this.cache = settings.cacheFile() == null ? null : new RouteCache(settings.cacheFile());
+        this.server = new ProxyServer(settings.proxy(), routes, settings.metrics());
+    }
+
+    /** Loads the cached table, binds the listeners, then starts watching. */
+    public synchronized void start() throws InterruptedException {
+        if (cache != null) {
+            cache.load().ifPresent(routes::set);
+        }
+        server.start();
+        if (!settings.controllers().isEmpty()) {
+            watcher = new RouteWatcher(settings.controllers(), routes, cache, settings.watch());
+            watcher.start();
+        } else {
+            log.info("no controllers to watch: serving {} cached/static routes", routes.current().size());
+        }
+    }
+
+    public RouteTableHolder routes() {
+        return routes;
+    }
+
+    public RouteTable table() {
+        return routes.current();
+    }
+
+    public ProxyServer server() {
+        return server;
+    }
+
+    /** {@code null} before start or without controllers. */
+    public RouteWatcher watcher() {
+        return watcher;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (watcher != null) {
+            watcher.close();
+            watcher = null;
+        }
+        server.close();
+    }
+}

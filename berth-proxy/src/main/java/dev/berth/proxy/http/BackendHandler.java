@@ -1,0 +1,86 @@
+package dev.berth.proxy.http;
+
+import dev.berth.model.Endpoint;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * Last handler of a backend connection. It relays to whichever client handler owns the
+ * connection; while the connection sits idle in the pool it owns it itself, and anything
+ * arriving then is a protocol error.
+ */
+final class BackendHandler extends ChannelInboundHandlerAdapter {
+    final Endpoint endpoint;
+    private final BackendPool pool;
+    private BackendListener owner;
+    private Throwable failure;
+    ScheduledFuture<?> idleTimer;
+
+    BackendHandler(Endpoint endpoint, BackendPool pool) {
+        this.endpoint = endpoint;
+        this.pool = pool;
+    }
+
+    static BackendHandler of(Channel ch) {
+        return ch.pipeline().get(BackendHandler.class);
+    }
+
+    void owner(BackendListener listener) {
+        owner = listener;
+    }
+
+    BackendListener owner() {
+        return owner;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        BackendListener o = owner;
+        if (o != null && msg instanceof HttpObject h) {
+            o.onBackendMessage(h);
+        } else {
+            // Bytes from an idle backend, or a response nobody asked for: the connection is unusable.
+            ReferenceCountUtil.release(msg);
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        BackendListener o = owner;
+        if (o != null) {
+            o.onBackendReadComplete();
+        } else if (ctx.channel().isActive()) {
+            ctx.read(); // keep watching an idle pooled connection for EOF
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        BackendListener o = owner;
+        if (o != null) {
+            o.onBackendWritabilityChanged(ctx.channel().isWritable());
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        failure = cause;
+        ctx.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        BackendListener o = owner;
+        owner = null;
+        if (o != null) {
+            o.onBackendClosed(failure);
+        } else {
+            pool.evict(ctx.channel(), this);
+        }
+    }
+}

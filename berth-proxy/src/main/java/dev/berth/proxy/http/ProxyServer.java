@@ -1,0 +1,131 @@
+package dev.berth.proxy.http;
+
+import dev.berth.proxy.metrics.ProxyMetrics;
+import dev.berth.proxy.routing.RouteTableHolder;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The data plane's listeners: every configured entrypoint, served by one event-loop group
+ * (epoll when available). Connections to backends run on the accepting event loop.
+ */
+public final class ProxyServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
+    /** Small enough to bound memory per connection, large enough for throughput. */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 128 * 1024);
+
+    private final ProxyConfig config;
+    private final RouteTableHolder routes;
+    private final ProxyMetrics metrics;
+    private final Transport transport;
+    private final Map<String, Integer> ports = new LinkedHashMap<>();
+    private final List<Channel> serverChannels = new ArrayList<>();
+    private EventLoopGroup group;
+    private ProxyContext context;
+
+    public ProxyServer(ProxyConfig config, RouteTableHolder routes) {
+        this(config, routes, ProxyMetrics.NOOP);
+    }
+
+    public ProxyServer(ProxyConfig config, RouteTableHolder routes, ProxyMetrics metrics) {
+        this.config = config;
+        this.routes = routes;
+        this.metrics = metrics;
+        this.transport = Transport.detect(config.nativeTransport());
+    }
+
+    /** Binds every entrypoint; returns once all are listening. On failure, nothing stays bound. */
+    public synchronized void start() throws InterruptedException {
+        if (group != null) {
+            throw new IllegalStateException("already started");
+        }
+        group = transport.newGroup(config.eventLoopThreads(), "berth-proxy");
+        context = new ProxyContext(config, routes, new BackendPool(transport, config), metrics,
+                new AccessLog(config.accessLog()));
+        try {
+            for (Entrypoint e : config.entrypoints()) {
+                switch (e.kind()) {
+                    case HTTP -> bind(e, new ChannelInitializer<>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            HttpChannelInitializer.addHttp1(ch, context, e.name(), "http", e.redirectToHttps());
+                        }
+                    });
+                    default -> throw new UnsupportedOperationException("entrypoint kind " + e.kind() + " is not supported yet");
+                }
+            }
+        } catch (RuntimeException | InterruptedException ex) {
+            close();
+            throw ex;
+        }
+        log.info("proxy listening on {} ({} transport)", ports, transport.name());
+    }
+
+    private void bind(Entrypoint e, ChannelInitializer<Channel> init) throws InterruptedException {
+        ServerBootstrap b = serverBootstrap().childHandler(init);
+        Channel ch = b.bind(new InetSocketAddress(e.host(), e.port())).sync().channel();
+        serverChannels.add(ch);
+        ports.put(e.name(), ((InetSocketAddress) ch.localAddress()).getPort());
+    }
+
+    ServerBootstrap serverBootstrap() {
+        return new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
+    }
+
+    /** The port entrypoint {@code name} is bound to (useful after binding port 0). */
+    public synchronized int port(String name) {
+        Integer p = ports.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException("no bound entrypoint named " + name);
+        }
+        return p;
+    }
+
+    /** The port of the first HTTP entrypoint. */
+    public synchronized int httpPort() {
+        return config.entrypoints().stream().filter(e -> e.kind() == Entrypoint.Kind.HTTP)
+                .findFirst().map(e -> port(e.name()))
+                .orElseThrow(() -> new IllegalStateException("no HTTP entrypoint"));
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    public ProxyConfig config() {
+        return config;
+    }
+
+    @Override
+    public synchronized void close() {
+        for (Channel ch : serverChannels) {
+            ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        serverChannels.clear();
+        ports.clear();
+        if (group != null) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+            group = null;
+        }
+    }
+}

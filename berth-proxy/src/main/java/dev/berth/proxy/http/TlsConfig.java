@@ -1,0 +1,36 @@
+package dev.berth.proxy.http;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Certificates for HTTPS entrypoints: PEM pairs, each serving the names in its certificate
+ * (wildcards included). The first pair is the default for clients that send no or an unknown SNI.
+ *
+ * @param certificates   PEM certificate chain + PEM private key (PKCS#8 or PKCS#1) per entry
+ * @param reloadInterval how often to look for changed files; zero disables hot reload
+ * @param enableHttp2    offer h2 by ALPN (else only http/1.1)
+ */
+public record TlsConfig(List<CertificateFiles> certificates, Duration reloadInterval, boolean enableHttp2) {
+
+    public record CertificateFiles(Path certChain, Path privateKey) {
+        public CertificateFiles {
+            Objects.requireNonNull(certChain, "certChain");
+            Objects.requireNonNull(privateKey, "privateKey");
+        }
+    }
+
+    public TlsConfig {
+        certificates = List.copyOf(certificates);
+        if (certificates.isEmpty()) {
+            throw new IllegalArgumentException("TLS needs at least one certificate");
+        }
+        Objects.requireNonNull(reloadInterval, "reloadInterval");
+    }
+
+    public static TlsConfig of(List<CertificateFiles> certificates) {
+        return new TlsConfig(certificates, Duration.ofSeconds(10), true);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.berth.proxy.routing;
+
+import dev.berth.model.Endpoint;
+import dev.berth.model.Protocol;
+import dev.berth.model.Route;
+import dev.berth.model.RouteKey;
+import java.util.Collection;
+
+/** Conversions between the wire ({@code berth.v1}) and model route types. */
+public final class RouteProtos {
+    private RouteProtos() {
+    }
+
+    public static Route toModel(dev.berth.protocol.v1.Route p) {
+        return new Route(toModel(p.getKey()), p.getInstanceId(),
+                new Endpoint(p.getBackend().getHost(), p.getBackend().getPort()));
+    }
+
+    /** Unknown protocols map to {@code null} keys, which {@link RouteTable} skips. */
+    public static RouteKey toModel(dev.berth.protocol.v1.RouteKey p) {
+        Protocol protocol;
+        try {
+            protocol = Protocol.parse(p.getProtocol());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        return new RouteKey(protocol, p.getHost(), p.getListenPort());
+    }
+
+    public static dev.berth.protocol.v1.Route toProto(Route r) {
+        return dev.berth.protocol.v1.Route.newBuilder()
+                .setKey(toProto(r.key()))
+                .setInstanceId(r.instanceId() == null ? "" : r.instanceId())
+                .setBackend(dev.berth.protocol.v1.Endpoint.newBuilder()
+                        .setHost(r.backend().host()).setPort(r.backend().port()))
+                .build();
+    }
+
+    public static dev.berth.protocol.v1.RouteKey toProto(RouteKey k) {
+        return dev.berth.protocol.v1.RouteKey.newBuilder()
+                .setProtocol(k.protocol().wireName())
+                .setHost(k.host() == null ? "" : k.host())
+                .setListenPort(k.listenPort())
+                .build();
+    }
+
+    /** A full-snapshot update carrying {@code routes}. */
+    public static dev.berth.protocol.v1.RouteUpdate fullUpdate(long version, Collection<Route> routes) {
+        var b = dev.berth.protocol.v1.RouteUpdate.newBuilder().setVersion(version).setFull(true);
+        routes.forEach(r -> b.addUpserts(toProto(r)));
+        return b.build();
+    }
+}

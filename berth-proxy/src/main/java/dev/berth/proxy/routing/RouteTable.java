@@ -1,0 +1,181 @@
+package dev.berth.proxy.routing;
+
+import dev.berth.model.Protocol;
+import dev.berth.model.Route;
+import dev.berth.model.RouteKey;
+import dev.berth.protocol.v1.RouteUpdate;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One immutable version of the routing table. The proxy reads whole tables through a
+ * {@link RouteTableHolder}, so a connection never sees half of a delta. Lookups are hash
+ * lookups; a wildcard {@code *.example.com} matches exactly one label, and an exact name
+ * always wins over a wildcard.
+ */
+public final class RouteTable {
+    private static final RouteTable EMPTY = new RouteTable(0, Map.of());
+
+    private final long version;
+    private final Map<RouteKey, Route> routes;
+    private final Map<String, Route> httpExact = new HashMap<>();
+    private final Map<String, Route> httpWildcard = new HashMap<>();
+    private final Map<String, Route> tlsExact = new HashMap<>();
+    private final Map<String, Route> tlsWildcard = new HashMap<>();
+    private final Map<Integer, Route> tcp = new HashMap<>();
+
+    private RouteTable(long version, Map<RouteKey, Route> routes) {
+        this.version = version;
+        this.routes = Collections.unmodifiableMap(routes);
+        for (Route r : routes.values()) {
+            RouteKey k = r.key();
+            switch (k.protocol()) {
+                case HTTP -> index(k.host(), r, httpExact, httpWildcard);
+                case TLS -> index(k.host(), r, tlsExact, tlsWildcard);
+                case TCP -> tcp.put(k.listenPort(), r);
+            }
+        }
+    }
+
+    private static void index(String host, Route r, Map<String, Route> exact, Map<String, Route> wildcard) {
+        if (host.startsWith("*.")) {
+            wildcard.put(host.substring(2), r);
+        } else {
+            exact.put(host, r);
+        }
+    }
+
+    public static RouteTable empty() {
+        return EMPTY;
+    }
+
+    /** A table of exactly {@code routes}; later duplicates of a key win. Invalid routes are skipped. */
+    public static RouteTable of(long version, Collection<Route> routes) {
+        Map<RouteKey, Route> map = new LinkedHashMap<>();
+        for (Route r : routes) {
+            Route n = normalize(r);
+            if (n != null) {
+                map.put(n.key(), n);
+            }
+        }
+        return new RouteTable(version, map);
+    }
+
+    /** The table after {@code update}: a full replace when {@code update.full}, else upserts then removals. */
+    public RouteTable apply(RouteUpdate update) {
+        return apply(update.getVersion(), update.getFull(),
+                update.getUpsertsList().stream().map(RouteProtos::toModel).toList(),
+                update.getRemovalsList().stream().map(RouteProtos::toModel).toList());
+    }
+
+    public RouteTable apply(long newVersion, boolean full, Collection<Route> upserts, Collection<RouteKey> removals) {
+        if (full) {
+            return of(newVersion, upserts);
+        }
+        Map<RouteKey, Route> map = new LinkedHashMap<>(routes);
+        for (RouteKey k : removals) {
+            RouteKey n = normalize(k);
+            if (n != null) {
+                map.remove(n);
+            }
+        }
+        for (Route r : upserts) {
+            Route n = normalize(r);
+            if (n != null) {
+                map.put(n.key(), n);
+            }
+        }
+        return new RouteTable(newVersion, map);
+    }
+
+    /** The route for a Host header value (port and trailing dot allowed), or {@code null}. */
+    public Route findHttp(CharSequence hostHeader) {
+        return find(HostNames.normalize(hostHeader), httpExact, httpWildcard);
+    }
+
+    /** The TLS passthrough route for an SNI name, or {@code null}. */
+    public Route findTls(CharSequence sniName) {
+        return find(HostNames.normalize(sniName), tlsExact, tlsWildcard);
+    }
+
+    /** The raw TCP route for a proxy listen port, or {@code null}. */
+    public Route findTcp(int listenPort) {
+        return tcp.get(listenPort);
+    }
+
+    private static Route find(String host, Map<String, Route> exact, Map<String, Route> wildcard) {
+        if (host == null) {
+            return null;
+        }
+        Route r = exact.get(host);
+        if (r == null && !wildcard.isEmpty()) {
+            String parent = HostNames.parentOf(host);
+            if (parent != null) {
+                r = wildcard.get(parent);
+            }
+        }
+        return r;
+    }
+
+    public long version() {
+        return version;
+    }
+
+    /** Every route, in insertion order. */
+    public Collection<Route> routes() {
+        return routes.values();
+    }
+
+    public Map<RouteKey, Route> asMap() {
+        return routes;
+    }
+
+    /** The TCP listen ports routes ask for. */
+    public java.util.Set<Integer> tcpPorts() {
+        return Collections.unmodifiableSet(tcp.keySet());
+    }
+
+    public int size() {
+        return routes.size();
+    }
+
+    public List<Route> routes(Protocol protocol) {
+        return routes.values().stream().filter(r -> r.key().protocol() == protocol).toList();
+    }
+
+    private static Route normalize(Route r) {
+        if (r == null || r.backend() == null || r.backend().host() == null || r.backend().host().isBlank()
+                || r.backend().port() <= 0 || r.backend().port() > 65535) {
+            return null;
+        }
+        RouteKey k = normalize(r.key());
+        if (k == null) {
+            return null;
+        }
+        return k.equals(r.key()) ? r : new Route(k, r.instanceId(), r.backend());
+    }
+
+    /** Keys are compared lower-case and port-less, whatever the controller sent. */
+    static RouteKey normalize(RouteKey k) {
+        if (k == null || k.protocol() == null) {
+            return null;
+        }
+        if (k.protocol() == Protocol.TCP) {
+            return k.listenPort() > 0 && k.listenPort() <= 65535 ? RouteKey.tcp(k.listenPort()) : null;
+        }
+        String host = HostNames.normalizePattern(k.host());
+        if (host == null) {
+            return null;
+        }
+        return new RouteKey(k.protocol(), host, 0);
+    }
+
+    @Override
+    public String toString() {
+        return "RouteTable{version=" + version + ", routes=" + routes.size() + "}";
+    }
+}

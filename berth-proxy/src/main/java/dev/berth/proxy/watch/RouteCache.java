@@ -1,0 +1,116 @@
+package dev.berth.proxy.watch;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.berth.model.Route;
+import dev.berth.proxy.routing.RouteTable;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last route table on disk, so a proxy that restarts while every controller is down still
+ * routes. Writes go to a temp file that is fsynced and renamed over the old one, so a crash
+ * leaves either the old table or the new one, never half of one.
+ */
+public final class RouteCache {
+    private static final Logger log = LoggerFactory.getLogger(RouteCache.class);
+    private static final int FORMAT = 1;
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    /** The file's shape; {@code format} lets a later version read or refuse an older file. */
+    record CacheFile(int format, long version, List<Route> routes) {
+    }
+
+    private final Path file;
+
+    public RouteCache(Path file) {
+        this.file = file.toAbsolutePath();
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** The stored table, or empty when there is none or it cannot be read (logged, never thrown). */
+    public Optional<RouteTable> load() {
+        removeStaleTempFiles();
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            CacheFile cf = JSON.readValue(file.toFile(), CacheFile.class);
+            if (cf.format() != FORMAT || cf.routes() == null) {
+                log.warn("ignoring route cache {}: unknown format {}", file, cf.format());
+                return Optional.empty();
+            }
+            RouteTable table = RouteTable.of(cf.version(), cf.routes());
+            log.info("loaded {} routes at version {} from {}", table.size(), table.version(), file);
+            return Optional.of(table);
+        } catch (IOException | RuntimeException e) {
+            log.warn("ignoring unreadable route cache {}: {}", file, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /** Atomically replaces the stored table with {@code table}. */
+    public synchronized void save(RouteTable table) throws IOException {
+        Path dir = file.getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, tempPrefix(), ".tmp");
+        try {
+            byte[] bytes = JSON.writeValueAsBytes(new CacheFile(FORMAT, table.version(), new ArrayList<>(table.routes())));
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                var buf = java.nio.ByteBuffer.wrap(bytes);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        fsyncDirectory(dir);
+    }
+
+    private String tempPrefix() {
+        return "." + file.getFileName() + ".";
+    }
+
+    /** Leftovers of a crash mid-write: never read, just removed. */
+    private void removeStaleTempFiles() {
+        Path dir = file.getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            return;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, tempPrefix() + "*.tmp")) {
+            for (Path p : ds) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            log.debug("could not clean temp files in {}", dir, e);
+        }
+    }
+
+    /** Makes the rename itself durable; not every file system lets a directory be opened, so best effort. */
+    private static void fsyncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            log.trace("directory fsync not supported for {}", dir);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dev.berth.proxy.watch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.model.Endpoint;
+import dev.berth.model.Route;
+import dev.berth.model.RouteKey;
+import dev.berth.proxy.routing.RouteTable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RouteCacheTest {
+    @TempDir
+    Path dir;
+
+    static RouteTable sample(long version) {
+        return RouteTable.of(version, List.of(
+                new Route(RouteKey.http("a3f4b92c8d.berth.localhost"), "inst-1", new Endpoint("127.0.0.1", 32768)),
+                new Route(RouteKey.tls("*.tls.example.com"), "inst-2", new Endpoint("10.0.0.2", 8443)),
+                new Route(RouteKey.tcp(31337), "inst-3", new Endpoint("10.0.0.3", 1337))));
+    }
+
+    @Test
+    void roundTrip() throws Exception {
+        RouteCache cache = new RouteCache(dir.resolve("sub/routes.json"));
+        assertTrue(cache.load().isEmpty());
+        cache.save(sample(42));
+        RouteTable loaded = new RouteCache(dir.resolve("sub/routes.json")).load().orElseThrow();
+        assertEquals(42, loaded.version());
+        assertEquals(sample(42).asMap(), loaded.asMap());
+        cache.save(RouteTable.of(43, List.of()));
+        assertEquals(43, cache.load().orElseThrow().version());
+        assertEquals(0, cache.load().orElseThrow().size());
+    }
+
+    @Test
+    void tornTempFileFromACrashIsIgnoredAndRemoved() throws Exception {
+        Path file = dir.resolve("routes.json");
+        RouteCache cache = new RouteCache(file);
+        cache.save(sample(7));
+        // A crash in the middle of the next save leaves a half-written temp file beside the good one.
+        Path torn = dir.resolve(".routes.json.123456.tmp");
+        Files.writeString(torn, "{\"format\":1,\"version\":8,\"routes\":[{\"key\":{\"proto");
+        RouteTable loaded = cache.load().orElseThrow();
+        assertEquals(7, loaded.version());
+        assertEquals(3, loaded.size());
+        assertFalse(Files.exists(torn));
+    }
+
+    @Test
+    void corruptMainFileMeansNoCacheNotACrash() throws Exception {
+        Path file = dir.resolve("routes.json");
+        Files.writeString(file, "{\"format\":1,\"vers");
+        assertTrue(new RouteCache(file).load().isEmpty());
+        Files.writeString(file, "{\"format\":99,\"version\":1,\"routes\":[]}");
+        assertTrue(new RouteCache(file).load().isEmpty());
+    }
+
+    @Test
+    void noTempFilesLeftBehind() throws Exception {
+        RouteCache cache = new RouteCache(dir.resolve("routes.json"));
+        for (int i = 0; i < 20; i++) {
+            cache.save(sample(i));
+        }
+        try (var s = Files.list(dir)) {
+            assertEquals(List.of(dir.resolve("routes.json")), s.toList());
+        }
+    }
+}
