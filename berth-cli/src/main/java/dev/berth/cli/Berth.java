@@ -23,6 +23,8 @@ import picocli.CommandLine.Spec;
                 ExtendCommand.class,
                 StopCommand.class,
                 NodesCommand.class,
+                ControllersCommand.class,
+                dev.berth.cli.certs.CertsCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Berth implements Callable<Integer> {

@@ -20,7 +20,8 @@ public final class ErrorReporter implements CommandLine.IExecutionExceptionHandl
         int code;
         if (e instanceof ApiException a) {
             String message = a.getMessage() == null || a.getMessage().isBlank() ? "the API refused" : a.getMessage();
-            err.println("error: " + message + " (" + a.code() + ")");
+            String hint = "unauthorized".equals(a.code()) ? "; pass --token or set BERTH_TOKEN" : "";
+            err.println("error: " + message + " (" + a.code() + ")" + hint);
             code = ExitCodes.FAILED;
         } else if (e instanceof ApiUnreachableException | e instanceof CliException) {
             err.println("error: " + e.getMessage());

@@ -87,6 +87,7 @@ public final class InstanceText {
     private static List<String> fieldNames(JsonNode n) {
         List<String> names = new ArrayList<>();
         n.fieldNames().forEachRemaining(names::add);
+        names.sort(null); // the record's maps have no stable order; sorted output is diffable
         return names;
     }
 

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code berth nodes}: controllers (Raft view) and workers; -o json shows everything the API reports. */
-@Command(name = "nodes", mixinStandardHelpOptions = true, description = "Show controllers and workers.")
+@Command(name = "nodes", mixinStandardHelpOptions = true, description = "Show controllers (Raft role, term, applied index), workers (lease, load) and proxies (route version, lag).")
 public final class NodesCommand extends ClientCommand {
     @Mixin
     OutputOption output;
@@ -28,12 +28,19 @@ public final class NodesCommand extends ClientCommand {
         c.print(out());
         out().println();
         out().println("WORKERS");
-        Table w = new Table("ID", "ADDRESS", "STATUS", "CAPACITY", "LEASE");
-        long now = System.currentTimeMillis();
+        Table w = new Table("ID", "ADDRESS", "STATUS", "INSTANCES", "CAPACITY", "LEASE");
         for (JsonNode n : nodes.path("workers")) {
-            w.row(text(n, "id"), text(n, "address"), text(n, "status"), text(n, "capacity"), lease(n.path("leaseExpiresAt").asLong(), now));
+            w.row(text(n, "id"), text(n, "address"), text(n, "status"), text(n, "instances"), text(n, "capacity"),
+                    lease(n.path("leaseExpiresInMillis").asLong()));
         }
         w.print(out());
+        out().println();
+        out().println("PROXIES (route table version " + text(nodes, "routeVersion") + ")");
+        Table p = new Table("ID", "CONTROLLER", "VERSION", "LAG");
+        for (JsonNode n : nodes.path("proxies")) {
+            p.row(text(n, "id"), text(n, "controller"), text(n, "version"), text(n, "lag"));
+        }
+        p.print(out());
         return ExitCodes.OK;
     }
 
@@ -41,9 +48,8 @@ public final class NodesCommand extends ClientCommand {
         return InstanceText.text(n, field);
     }
 
-    static String lease(long expiresAt, long now) {
-        long ms = expiresAt - now;
+    static String lease(long ms) {
         Duration d = Duration.ofSeconds(Math.abs(ms) / 1000);
-        return ms >= 0 ? "renew in " + Durations.format(d) : "lapsed " + Durations.format(d) + " ago";
+        return ms >= 0 ? "expires in " + Durations.format(d) : "lapsed " + Durations.format(d) + " ago";
     }
 }

@@ -2,6 +2,7 @@ package dev.berth.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.berth.cli.client.ApiClient;
 import dev.berth.model.Template;
 import dev.berth.model.json.BerthJson;
@@ -28,12 +29,18 @@ public final class TemplateGetCommand extends ClientCommand {
         }
         try {
             // Through the model, so the YAML is written the way template files are read.
-            Template t = BerthJson.json().treeToValue(node, Template.class);
-            out().print(BerthJson.yaml().writeValueAsString(t));
+            out().print(yaml(BerthJson.json().treeToValue(node, Template.class)));
             out().flush();
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
         return ExitCodes.OK;
+    }
+
+    /** Quotes only where YAML needs them and no "---": it should read like a hand-written file. */
+    static String yaml(Template t) throws JsonProcessingException {
+        String yaml = BerthJson.yaml().writer().with(YAMLGenerator.Feature.MINIMIZE_QUOTES).writeValueAsString(t);
+        // The doc marker is fixed when the generator is built, so a writer feature cannot drop it.
+        return yaml.startsWith("---\n") ? yaml.substring(4) : yaml;
     }
 }

@@ -47,4 +47,14 @@ class ExampleTemplateTest {
         assertEquals(t, BerthJson.yaml().readValue(BerthJson.yaml().writeValueAsString(t), Template.class));
         assertEquals(t, BerthJson.json().readValue(BerthJson.json().writeValueAsString(t), Template.class));
     }
+
+    @Test
+    void printedYamlKeepsTrickyStringsStrings() throws Exception {
+        Template t = TemplateFile.read(example("whoami.yaml"));
+        Template tricky = new Template(t.name(), t.image(), List.of("sh", "-c", "echo: hi # not a comment"), t.ports(),
+                java.util.Map.of("A", "yes", "B", "0123", "C", "null", "D", "~", "E", "1.5", "F", "- x", "G", "{a}", "H", ""),
+                t.resources(), t.ttl(), t.readiness());
+        String yaml = TemplateGetCommand.yaml(tricky);
+        assertEquals(tricky, BerthJson.yaml().readValue(yaml, Template.class), yaml);
+    }
 }

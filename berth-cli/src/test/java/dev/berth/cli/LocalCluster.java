@@ -33,13 +33,17 @@ final class LocalCluster implements AutoCloseable {
     private final Thread worker;
 
     LocalCluster(Path dataDir) {
+        this(dataDir, null);
+    }
+
+    LocalCluster(Path dataDir, String token) {
         store = new RaftStateStore(new RaftConfig("c1", List.of(new RaftConfig.Peer("c1", "127.0.0.1:" + freePort())),
                 dataDir, RaftConfig.DEFAULT_SNAPSHOT_THRESHOLD));
         long now = System.currentTimeMillis();
         store.commit(new Command.RegisterWorker("w1", "127.0.0.1:1", 100, now, now + Duration.ofHours(1).toMillis()));
         ControllerSettings settings = ControllerSettings.defaults(DOMAIN);
         api = new ApiServer(new InetSocketAddress("127.0.0.1", 0), new InstanceService(store, settings, Clock.systemUTC()),
-                new TemplateService(store, settings), store, settings, null).start();
+                new TemplateService(store, settings), store, settings, token).start();
         url = "http://127.0.0.1:" + api.port();
         worker = Thread.ofVirtual().name("fake-worker").start(this::work);
     }

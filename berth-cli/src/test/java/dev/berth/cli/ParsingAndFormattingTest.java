@@ -139,8 +139,8 @@ class ParsingAndFormattingTest {
 
     @Test
     void workerLease() {
-        assertEquals("renew in 9s", NodesCommand.lease(10_000, 1_000));
-        assertEquals("lapsed 1m ago", NodesCommand.lease(0, 60_000));
+        assertEquals("expires in 9s", NodesCommand.lease(9_000));
+        assertEquals("lapsed 1m ago", NodesCommand.lease(-60_000));
     }
 
     private static JsonNode json(String s) throws IOException {

@@ -14,6 +14,7 @@ import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,7 @@ public final class ControllerNode implements AutoCloseable {
     private RaftStateStore store;
     private ApiServer api;
     private ScheduledExecutorService loops;
+    private RouteWatchService routeWatches;
 
     public ControllerNode(ControllerConfig config) {
         this.config = config;
@@ -44,10 +46,21 @@ public final class ControllerNode implements AutoCloseable {
         Reaper reaper = new Reaper(store, config.settings().retention(), clock);
         WorkerStreamService workers = new WorkerStreamService(store, leases, clock);
         RouteWatchService routes = new RouteWatchService(store);
+        routeWatches = routes;
         try {
             if (config.grpc() != null) {
-                grpcServers.add(NettyServerBuilder.forAddress(config.grpc())
-                        .addService(workers).addService(routes).build().start());
+                NettyServerBuilder network;
+                if (config.tls() != null) {
+                    network = config.tls().serverBuilder(config.grpc());
+                    LOG.info("gRPC on {} requires mutual TLS: {}", config.grpc(), config.tls().describe());
+                } else {
+                    network = NettyServerBuilder.forAddress(config.grpc());
+                    if (!isLoopback(config.grpc())) {
+                        LOG.warn("gRPC on {} is PLAINTEXT on a non-loopback address: anyone who reaches it can pose as a worker"
+                                + " or read routes; give the controller --tls-cert, --tls-key and --tls-ca", config.grpc());
+                    }
+                }
+                grpcServers.add(network.addService(workers).addService(routes).build().start());
             }
             if (config.inProcessName() != null) {
                 grpcServers.add(InProcessServerBuilder.forName(config.inProcessName())
@@ -58,15 +71,42 @@ public final class ControllerNode implements AutoCloseable {
         }
         InstanceService instances = new InstanceService(store, config.settings(), clock);
         TemplateService templates = new TemplateService(store, config.settings());
-        api = new ApiServer(config.api(), instances, templates, store, config.settings(), config.apiToken());
+        api = new ApiServer(config.api(), instances, templates, store, config.settings(), config.apiToken(),
+                new dev.berth.controller.cluster.NodeDirectory(store, routes::watchers, clock, config.apiToken()));
         api.start();
         loops = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("controller-loops").daemon().factory());
+        loops.execute(this::registerSelf);
         loops.scheduleWithFixedDelay(guard(reaper::tick), 1, 1, TimeUnit.SECONDS);
         long leaseTick = leases.interval().toMillis();
         loops.scheduleWithFixedDelay(guard(leases::tick), leaseTick, leaseTick, TimeUnit.MILLISECONDS);
         LOG.info("controller {} started: api {}, grpc {}, raft {}", config.raft().nodeId(), api.port(),
                 config.grpc(), config.raft().self().address());
         return this;
+    }
+
+    /** Announces this controller's addresses through Raft, retrying until a leader commits it. */
+    private void registerSelf() {
+        String apiUrl = "http://" + config.api().getHostString() + ":" + api.port();
+        var self = new dev.berth.model.ControllerInfo(config.raft().nodeId(), apiUrl,
+                config.grpc() == null ? null : config.grpc().getHostString() + ":" + config.grpc().getPort(),
+                config.raft().self().address());
+        try {
+            if (!self.equals(store.read(s -> s.controllers().stream()
+                    .filter(c -> c.id().equals(self.id())).findFirst().orElse(null)))) {
+                store.commit(new dev.berth.controller.state.Command.RegisterController(self)).orThrow();
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("controller registration not committed yet: {}", e.getMessage());
+            loops.schedule(this::registerSelf, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    public RouteWatchService routeWatches() {
+        return routeWatches;
+    }
+
+    private static boolean isLoopback(InetSocketAddress address) {
+        return address.getAddress() != null && address.getAddress().isLoopbackAddress();
     }
 
     private static Runnable guard(Runnable r) {

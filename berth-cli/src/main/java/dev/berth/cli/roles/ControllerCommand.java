@@ -4,11 +4,13 @@ import dev.berth.controller.ControllerConfig;
 import dev.berth.controller.ControllerNode;
 import dev.berth.controller.raft.RaftConfig;
 import dev.berth.controller.service.ControllerSettings;
+import dev.berth.protocol.tls.NodeTls;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -44,8 +46,14 @@ public final class ControllerCommand implements Callable<Integer> {
     @Option(names = "--snapshot-every", defaultValue = "10000", description = "Log entries between Raft snapshots (default: ${DEFAULT-VALUE}).")
     long snapshotEvery;
 
+    @Option(names = "--join", description = "Start outside the group and wait for `berth controllers add` (--peers: the running group plus this node).")
+    boolean join;
+
     @Option(names = "--api-token", defaultValue = "${env:BERTH_API_TOKEN}", description = "Bearer token the API requires (env BERTH_API_TOKEN).")
     String apiToken;
+
+    @ArgGroup(exclusive = false, multiplicity = "0..1", heading = "Mutual TLS for --grpc (all three or none; none: plaintext, loopback only):%n")
+    TlsOptions tls;
 
     @Override
     public Integer call() throws Exception {
@@ -60,9 +68,10 @@ public final class ControllerCommand implements Callable<Integer> {
         if (group.stream().noneMatch(p -> p.id().equals(id))) {
             throw new ParameterException(spec.commandLine(), "--id " + id + " is not in --peers " + peers);
         }
+        NodeTls nodeTls = TlsOptions.toNodeTls(tls);
         NodeLifetime life = new NodeLifetime();
-        life.add(new ControllerNode(new ControllerConfig(new RaftConfig(id, group, dataDir, snapshotEvery),
-                api, grpc, null, ControllerSettings.defaults(domain), StandaloneCommand.blankToNull(apiToken))).start());
+        life.add(new ControllerNode(new ControllerConfig(new RaftConfig(id, group, dataDir, snapshotEvery, join),
+                api, grpc, null, ControllerSettings.defaults(domain), StandaloneCommand.blankToNull(apiToken), nodeTls)).start());
         System.out.printf("berth controller %s ready: api http://%s/api/v1, grpc %s%n", id, HostPort.text(api), HostPort.text(grpc));
         System.out.flush();
         return life.runUntilStopped();

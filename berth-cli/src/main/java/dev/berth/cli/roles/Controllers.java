@@ -1,5 +1,6 @@
 package dev.berth.cli.roles;
 
+import dev.berth.protocol.tls.NodeTls;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.net.InetSocketAddress;
@@ -11,10 +12,19 @@ final class Controllers {
     private Controllers() {
     }
 
-    static List<ManagedChannel> channels(List<InetSocketAddress> controllers) {
+    /**
+     * @param tls this node's certificate and the cluster CA for mutual TLS; null: plaintext
+     *            (loopback development only)
+     */
+    static List<ManagedChannel> channels(List<InetSocketAddress> controllers, NodeTls tls) {
+        if (tls == null && controllers.stream().anyMatch(a -> a.getAddress() == null || !a.getAddress().isLoopbackAddress())) {
+            System.err.println("berth: warning: plaintext gRPC to non-loopback controllers " + controllers
+                    + "; give --tls-cert, --tls-key and --tls-ca");
+        }
         return controllers.stream()
-                .map(a -> (ManagedChannel) NettyChannelBuilder.forAddress(a.getHostString(), a.getPort())
-                        .usePlaintext()
+                .map(a -> (ManagedChannel) (tls == null
+                        ? NettyChannelBuilder.forAddress(a.getHostString(), a.getPort()).usePlaintext()
+                        : tls.channelBuilder(a.getHostString(), a.getPort()))
                         .keepAliveTime(10, TimeUnit.SECONDS)
                         .build())
                 .toList();

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -25,10 +26,13 @@ public final class ProxyCommand implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = "berth-data", description = "Route cache; the proxy routes from it before any controller answers (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
+    @ArgGroup(exclusive = false, multiplicity = "0..1", heading = "Mutual TLS to the controllers (all three or none; none: plaintext, loopback only):%n")
+    TlsOptions tls;
+
     @Override
     public Integer call() throws Exception {
         NodeLifetime life = new NodeLifetime();
-        List<ManagedChannel> channels = Controllers.channels(controllers);
+        List<ManagedChannel> channels = Controllers.channels(controllers, TlsOptions.toNodeTls(tls));
         life.add(Controllers.closer(channels));
         life.add(ProxyRole.start(channels, http, dataDir.resolve("proxy"), id));
         System.out.printf("berth proxy %s ready: http://%s (controllers %s)%n", id, HostPort.text(http), controllers);

@@ -4,6 +4,7 @@ import dev.berth.controller.ControllerConfig;
 import dev.berth.controller.ControllerNode;
 import dev.berth.controller.raft.RaftConfig;
 import dev.berth.controller.service.ControllerSettings;
+import dev.berth.protocol.tls.NodeTls;
 import dev.berth.worker.WorkerConfig;
 import dev.berth.worker.WorkerNode;
 import io.grpc.ManagedChannel;
@@ -14,8 +15,12 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Every role in one JVM: a one-node Raft controller, a worker on the local Docker engine and a
@@ -24,6 +29,9 @@ import picocli.CommandLine.Option;
 @Command(name = "standalone", mixinStandardHelpOptions = true,
         description = "Run controller, worker and proxy in one process (single-node Raft, local data dir).")
 public final class StandaloneCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--data-dir", defaultValue = "berth-data", description = "Raft log, snapshots and the proxy's route cache (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
@@ -54,8 +62,15 @@ public final class StandaloneCommand implements Callable<Integer> {
     @Option(names = "--api-token", defaultValue = "${env:BERTH_API_TOKEN}", description = "Bearer token the API requires (default: none, env BERTH_API_TOKEN).")
     String apiToken;
 
+    @ArgGroup(exclusive = false, multiplicity = "0..1", heading = "Mutual TLS for --grpc (all three or none; none: plaintext, loopback only):%n")
+    TlsOptions tls;
+
     @Override
     public Integer call() throws Exception {
+        if (tls != null && grpc == null) {
+            throw new ParameterException(spec.commandLine(), "--tls-cert, --tls-key and --tls-ca secure --grpc: give --grpc too");
+        }
+        NodeTls nodeTls = TlsOptions.toNodeTls(tls);
         NodeLifetime life = new NodeLifetime();
         try {
             String inProcess = "berth-standalone-" + UUID.randomUUID();
@@ -63,7 +78,7 @@ public final class StandaloneCommand implements Callable<Integer> {
                     List.of(new RaftConfig.Peer("standalone", HostPort.text(raft))),
                     dataDir.resolve("controller"), RaftConfig.DEFAULT_SNAPSHOT_THRESHOLD);
             life.add(new ControllerNode(new ControllerConfig(raftConfig, api, grpc, inProcess,
-                    ControllerSettings.defaults(domain), blankToNull(apiToken))).start());
+                    ControllerSettings.defaults(domain), blankToNull(apiToken), nodeTls)).start());
 
             ManagedChannel channel = InProcessChannelBuilder.forName(inProcess).build();
             life.add(() -> channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));

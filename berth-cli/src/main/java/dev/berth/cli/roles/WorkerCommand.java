@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -36,10 +37,13 @@ public final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = "berth-data", description = "The proxy's route cache (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
+    @ArgGroup(exclusive = false, multiplicity = "0..1", heading = "Mutual TLS to the controllers (all three or none; none: plaintext, loopback only):%n")
+    TlsOptions tls;
+
     @Override
     public Integer call() throws Exception {
         NodeLifetime life = new NodeLifetime();
-        List<ManagedChannel> channels = Controllers.channels(controllers);
+        List<ManagedChannel> channels = Controllers.channels(controllers, TlsOptions.toNodeTls(tls));
         life.add(Controllers.closer(channels));
         WorkerNode worker = life.add(new WorkerNode(new WorkerConfig(id, advertise, capacity, null, null, null), channels));
         worker.start();

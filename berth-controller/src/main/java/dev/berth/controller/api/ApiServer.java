@@ -1,6 +1,7 @@
 package dev.berth.controller.api;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.berth.controller.cluster.NodeDirectory;
 import dev.berth.controller.service.ControllerSettings;
 import dev.berth.controller.service.InstanceService;
 import dev.berth.controller.service.TemplateService;
@@ -29,8 +30,15 @@ public final class ApiServer implements AutoCloseable {
      */
     public ApiServer(InetSocketAddress bind, InstanceService instances, TemplateService templates,
                      StateStore store, ControllerSettings settings, String apiToken) {
+        this(bind, instances, templates, store, settings, apiToken,
+                new NodeDirectory(store, java.util.List::of, Clock.systemUTC(), apiToken));
+    }
+
+    /** @param directory the cluster view behind {@code /nodes}: peers' status and this controller's proxies */
+    public ApiServer(InetSocketAddress bind, InstanceService instances, TemplateService templates,
+                     StateStore store, ControllerSettings settings, String apiToken, NodeDirectory directory) {
         this.settings = settings;
-        new ClusterEndpoints(store).register(router);
+        new ClusterEndpoints(store, directory).register(router);
         new TemplateEndpoints(templates).register(router);
         new InstanceEndpoints(instances, new InstanceView(Clock.systemUTC())).register(router);
         try {

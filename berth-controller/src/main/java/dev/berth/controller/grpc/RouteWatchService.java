@@ -1,5 +1,6 @@
 package dev.berth.controller.grpc;
 
+import dev.berth.controller.cluster.NodeDirectory;
 import dev.berth.controller.state.StateChange;
 import dev.berth.controller.store.StateStore;
 import dev.berth.protocol.v1.RouteServiceGrpc;
@@ -25,6 +26,8 @@ public final class RouteWatchService extends RouteServiceGrpc.RouteServiceImplBa
 
     private final StateStore store;
     private final RouteHistory history;
+    private final java.util.Map<String, NodeDirectory.Watcher> watchers = new java.util.concurrent.ConcurrentHashMap<>();
+
 
     public RouteWatchService(StateStore store) {
         this.store = store;
@@ -33,9 +36,23 @@ public final class RouteWatchService extends RouteServiceGrpc.RouteServiceImplBa
         store.readAndSubscribe(s -> null, history);
     }
 
+    /** Proxies watching this controller now, for `berth nodes`. */
+    public java.util.List<NodeDirectory.Watcher> watchers() {
+        return java.util.List.copyOf(watchers.values());
+    }
+
     @Override
     public void watch(WatchRequest request, StreamObserver<RouteUpdate> observer) {
-        StreamSender<RouteUpdate> sender = new StreamSender<>("route-watch-" + request.getProxyId(), observer);
+        String proxyId = request.getProxyId().isBlank() ? "anonymous" : request.getProxyId();
+        long connectedAt = System.currentTimeMillis();
+        StreamSender<RouteUpdate> sender = new StreamSender<>("route-watch-" + proxyId, observer) {
+            @Override
+            void send(RouteUpdate update) {
+                super.send(update);
+                watchers.put(proxyId, new NodeDirectory.Watcher(proxyId, update.getVersion(), connectedAt));
+            }
+        };
+        watchers.put(proxyId, new NodeDirectory.Watcher(proxyId, request.getFromVersion(), connectedAt));
         // The version the initial messages bring the proxy to; set under the state lock before any delta can arrive.
         AtomicLong base = new AtomicLong();
         Consumer<StateChange> listener = change -> {
@@ -59,6 +76,7 @@ public final class RouteWatchService extends RouteServiceGrpc.RouteServiceImplBa
         LOG.info("proxy {} watches routes from version {} ({} initial updates)", request.getProxyId(), request.getFromVersion(), first.size());
         if (observer instanceof ServerCallStreamObserver<RouteUpdate> call) {
             call.setOnCancelHandler(() -> {
+                watchers.remove(proxyId);
                 store.unsubscribe(listener);
                 sender.close();
             });

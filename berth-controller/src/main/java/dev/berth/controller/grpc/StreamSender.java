@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
  * Sends a stream's messages from one virtual thread, in order. gRPC observers are not
  * thread-safe, and the apply thread that produces changes must never block on a slow peer.
  */
-final class StreamSender<T> implements AutoCloseable {
+class StreamSender<T> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamSender.class);
     private static final Object CLOSE = new Object();
 

@@ -71,8 +71,11 @@ public final class RaftStateStore implements StateStore {
         RaftServerConfigKeys.Rpc.setTimeoutMin(props, TimeDuration.valueOf(300, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(props, TimeDuration.valueOf(600, TimeUnit.MILLISECONDS));
         try {
+            // A joining node starts with no group members: it must not elect itself; the
+            // leader brings it in (log or snapshot) once the membership change commits.
+            RaftGroup serverGroup = config.join() ? RaftGroup.valueOf(GROUP_ID) : group;
             this.server = RaftServer.newBuilder()
-                    .setGroup(group)
+                    .setGroup(serverGroup)
                     .setProperties(props)
                     .setServerId(RaftPeerId.valueOf(config.nodeId()))
                     .setStateMachine(stateMachine)
@@ -153,14 +156,27 @@ public final class RaftStateStore implements StateStore {
         }
     }
 
-    /** Ratis' admin client, for membership changes. */
-    public RaftClient client() {
-        return client;
+    /**
+     * Replaces the group's membership with {@code members} (a Raft joint-consensus change, so the
+     * group keeps a quorum throughout). New members must already be running with {@code join}.
+     */
+    @Override
+    public void setMembers(List<RaftStatus.Peer> members) {
+        if (members.isEmpty()) {
+            throw new BerthException(ErrorCode.INVALID_REQUEST, "a controller group needs at least one member");
+        }
+        List<RaftPeer> peers = members.stream()
+                .map(p -> RaftPeer.newBuilder().setId(p.id()).setAddress(p.address()).build()).toList();
+        try {
+            RaftClientReply reply = client.admin().setConfiguration(peers);
+            if (!reply.isSuccess()) {
+                throw new BerthException(ErrorCode.UNAVAILABLE, "membership change refused: " + reply.getException());
+            }
+        } catch (IOException e) {
+            throw new BerthException(ErrorCode.UNAVAILABLE, "membership change failed: " + e.getMessage());
+        }
     }
 
-    public RaftGroup group() {
-        return group;
-    }
 
     @Override
     public void close() {

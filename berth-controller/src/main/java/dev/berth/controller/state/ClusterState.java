@@ -12,6 +12,7 @@ import dev.berth.controller.state.Command.ReportInstance;
 import dev.berth.controller.state.Command.StopInstance;
 import dev.berth.controller.state.StateChange.InstanceChange;
 import dev.berth.controller.state.StateChange.RouteDelta;
+import dev.berth.model.ControllerInfo;
 import dev.berth.model.Durations;
 import dev.berth.model.ErrorCode;
 import dev.berth.model.Instance;
@@ -39,6 +40,7 @@ public final class ClusterState {
     private final Map<String, Template> templates = new TreeMap<>();
     private final Map<String, Instance> instances = new TreeMap<>();
     private final Map<String, WorkerInfo> workers = new TreeMap<>();
+    private final Map<String, ControllerInfo> controllers = new TreeMap<>();
     private final Map<RouteKey, Route> routes = new HashMap<>();
     private final Map<String, String> instanceByHostname = new HashMap<>();
     private final Map<Integer, String> instanceByTcpPort = new HashMap<>();
@@ -63,6 +65,14 @@ public final class ClusterState {
             case RegisterWorker c -> registerWorker(c);
             case RenewLeases c -> renewLeases(c);
             case MarkWorkerDown c -> markWorkerDown(m, c);
+            case Command.RegisterController c -> {
+                controllers.put(c.controller().id(), c.controller());
+                yield CommandResult.ok();
+            }
+            case Command.ForgetController c -> {
+                controllers.remove(c.id());
+                yield CommandResult.ok();
+            }
         };
         appliedIndex = index;
         return new Applied(result.atIndex(index), m.finish());
@@ -239,6 +249,10 @@ public final class ClusterState {
         return workers.get(id);
     }
 
+    public Collection<ControllerInfo> controllers() {
+        return controllers.values();
+    }
+
     public Collection<Route> routes() {
         return routes.values();
     }
@@ -259,13 +273,14 @@ public final class ClusterState {
 
     public ClusterSnapshot snapshot() {
         return new ClusterSnapshot(appliedIndex, routeVersion, List.copyOf(templates.values()),
-                List.copyOf(instances.values()), List.copyOf(workers.values()));
+                List.copyOf(instances.values()), List.copyOf(workers.values()), List.copyOf(controllers.values()));
     }
 
     public static ClusterState restore(ClusterSnapshot s) {
         ClusterState state = new ClusterState();
         s.templates().forEach(t -> state.templates.put(t.name(), t));
         s.workers().forEach(w -> state.workers.put(w.id(), w));
+        s.controllers().forEach(c -> state.controllers.put(c.id(), c));
         s.instances().forEach(state::index);
         state.appliedIndex = s.appliedIndex();
         state.routeVersion = s.routeVersion();

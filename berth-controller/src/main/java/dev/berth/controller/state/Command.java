@@ -24,6 +24,8 @@ import java.util.Map;
         @JsonSubTypes.Type(value = Command.RegisterWorker.class, name = "register-worker"),
         @JsonSubTypes.Type(value = Command.RenewLeases.class, name = "renew-leases"),
         @JsonSubTypes.Type(value = Command.MarkWorkerDown.class, name = "mark-worker-down"),
+        @JsonSubTypes.Type(value = Command.RegisterController.class, name = "register-controller"),
+        @JsonSubTypes.Type(value = Command.ForgetController.class, name = "forget-controller"),
 })
 public sealed interface Command {
 
@@ -61,6 +63,14 @@ public sealed interface Command {
 
     /** One entry renews many workers' leases, so heartbeats cost one log entry per interval, not one per worker. */
     record RenewLeases(Map<String, Long> leaseExpiresAt) implements Command {
+    }
+
+    /** A controller announces where its API and gRPC are, for `berth nodes` and for clients. */
+    record RegisterController(dev.berth.model.ControllerInfo controller) implements Command {
+    }
+
+    /** After a controller left the Raft group. */
+    record ForgetController(String id) implements Command {
     }
 
     /** Proposed by the leader when a lease lapsed: the worker's instances become LOST. */

@@ -62,6 +62,9 @@ public interface StateStore extends AutoCloseable {
 
     boolean isLeader();
 
+    /** Changes the controller group's membership (joint consensus); new members run with join. */
+    void setMembers(java.util.List<RaftStatus.Peer> members);
+
     RaftStatus status();
 
     @Override

@@ -16,15 +16,41 @@ import java.util.concurrent.TimeUnit;
 public final class BerthProcess implements AutoCloseable {
     private static final Path LOGS = Path.of("target", "it-logs");
 
+    /** What a standalone process gets unless told otherwise. */
+    public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx512m");
+    /**
+     * For tests that run many nodes at once on a small machine: a small heap, the serial
+     * collector (no GC threads competing for the 2 cores) and C1 only (less JIT work at start).
+     */
+    public static final List<String> SMALL_JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
     private final String name;
+    private final List<String> jvmOptions;
     private final List<String> args;
     private final Path log;
     private Process process;
 
     public BerthProcess(String name, List<String> args) {
+        this(name, DEFAULT_JVM_OPTIONS, args);
+    }
+
+    public BerthProcess(String name, List<String> jvmOptions, List<String> args) {
         this.name = name;
+        this.jvmOptions = List.copyOf(jvmOptions);
         this.args = List.copyOf(args);
         this.log = LOGS.resolve(name + ".log");
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public List<String> args() {
+        return args;
+    }
+
+    public Path log() {
+        return log;
     }
 
     public BerthProcess start() {
@@ -32,7 +58,7 @@ public final class BerthProcess implements AutoCloseable {
             Files.createDirectories(LOGS);
             List<String> cmd = new ArrayList<>();
             cmd.add(ProcessHandle.current().info().command().orElse("java"));
-            cmd.add("-Xmx512m");
+            cmd.addAll(jvmOptions);
             cmd.add("-cp");
             cmd.add(System.getProperty("java.class.path"));
             cmd.add("dev.berth.cli.Berth");

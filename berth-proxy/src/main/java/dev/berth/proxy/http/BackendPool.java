@@ -126,16 +126,6 @@ final class BackendPool {
         }
     }
 
-    int idleCount() {
-        int n = 0;
-        for (var m : idle.values()) {
-            for (var q : m.values()) {
-                n += q.size();
-            }
-        }
-        return n; // racy across loops; for tests and metrics only
-    }
-
     private Map<Endpoint, ArrayDeque<Channel>> loopPool(EventLoop loop) {
         return idle.computeIfAbsent(loop, l -> new HashMap<>());
     }

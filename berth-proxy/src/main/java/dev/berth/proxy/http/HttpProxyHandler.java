@@ -155,8 +155,11 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (backend != null && state == State.PROXYING) {
-            backend.flush();
+        if (readPending) {
+            // FlowControlHandler ends a read cycle by forgetting reads it could not satisfy in it,
+            // so a read we still want must be asked for again.
+            readPending = false;
+            readClient();
         }
         ctx.fireChannelReadComplete();
     }
@@ -301,9 +304,10 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
                     return;
                 }
                 requestDone = last;
-                backend.write(c, backend.voidPromise());
+                // Flushed per message: FlowControlHandler does not promise a channelReadComplete after
+                // serving a read from its queue, and a chunk left unflushed would stall an interactive stream.
+                backend.writeAndFlush(c, backend.voidPromise());
                 if (last) {
-                    backend.flush();
                     startBackendTimer();
                 } else if (backend.isWritable()) {
                     readClient();
@@ -485,7 +489,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             }
         }
         if (!http2Stream) {
-            HttpUtil.setKeepAlive(resp, clientKeepAlive);
+            setKeepAlive(resp, request.protocolVersion(), clientKeepAlive);
         }
         ctx.write(resp, ctx.voidPromise());
     }
@@ -620,6 +624,19 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         cp.remove(HttpServerCodec.class);
         client.flush();
         Splice.start(client, b);
+    }
+
+    /** Connection semantics follow the client's version, not the backend's: a 1.0 client needs an explicit keep-alive. */
+    private static void setKeepAlive(HttpResponse resp, HttpVersion clientVersion, boolean keepAlive) {
+        if (keepAlive) {
+            if (clientVersion.isKeepAliveDefault()) {
+                resp.headers().remove(HttpHeaderNames.CONNECTION);
+            } else {
+                resp.headers().set(HttpHeaderNames.CONNECTION, io.netty.handler.codec.http.HttpHeaderValues.KEEP_ALIVE);
+            }
+        } else {
+            resp.headers().set(HttpHeaderNames.CONNECTION, io.netty.handler.codec.http.HttpHeaderValues.CLOSE);
+        }
     }
 
     /** Answers from the proxy itself, then continues with the next request or closes. */

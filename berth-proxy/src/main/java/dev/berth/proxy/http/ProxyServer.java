@@ -2,6 +2,8 @@ package dev.berth.proxy.http;
 
 import dev.berth.proxy.metrics.ProxyMetrics;
 import dev.berth.proxy.routing.RouteTableHolder;
+import dev.berth.proxy.tcp.BackendConnector;
+import dev.berth.proxy.tcp.TcpPortManager;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -32,8 +34,11 @@ public final class ProxyServer implements AutoCloseable {
     private final Transport transport;
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final List<Channel> serverChannels = new ArrayList<>();
+    private final Map<String, TcpPortManager> tcpManagers = new LinkedHashMap<>();
+    private final List<AutoCloseable> closeables = new ArrayList<>();
     private EventLoopGroup group;
     private ProxyContext context;
+    private BackendConnector tunnels;
 
     public ProxyServer(ProxyConfig config, RouteTableHolder routes) {
         this(config, routes, ProxyMetrics.NOOP);
@@ -54,6 +59,7 @@ public final class ProxyServer implements AutoCloseable {
         group = transport.newGroup(config.eventLoopThreads(), "berth-proxy");
         context = new ProxyContext(config, routes, new BackendPool(transport, config), metrics,
                 new AccessLog(config.accessLog()));
+        tunnels = new BackendConnector(transport.socketChannel(), config.connectTimeout(), config.tunnelIdleTimeout());
         try {
             for (Entrypoint e : config.entrypoints()) {
                 switch (e.kind()) {
@@ -63,6 +69,14 @@ public final class ProxyServer implements AutoCloseable {
                             HttpChannelInitializer.addHttp1(ch, context, e.name(), "http", e.redirectToHttps());
                         }
                     });
+                    case TCP -> {
+                        TcpPortManager m = new TcpPortManager(e.name(), e.host(), e.port(), e.lastPort(), routes,
+                                this::tunnelServerBootstrap, tunnels, group.next());
+                        closeables.add(m);
+                        tcpManagers.put(e.name(), m);
+                        m.start();
+                        ports.put(e.name(), e.port());
+                    }
                     default -> throw new UnsupportedOperationException("entrypoint kind " + e.kind() + " is not supported yet");
                 }
             }
@@ -92,6 +106,20 @@ public final class ProxyServer implements AutoCloseable {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
     }
 
+    /** Server sockets for byte tunnels: like HTTP ones, plus half-close so an EOF can be relayed. */
+    ServerBootstrap tunnelServerBootstrap() {
+        return serverBootstrap().childOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+    }
+
+    /** Ports a TCP entrypoint currently listens on (one per TCP route in its range). */
+    public synchronized java.util.Set<Integer> tcpPorts(String name) {
+        TcpPortManager m = tcpManagers.get(name);
+        if (m == null) {
+            throw new IllegalArgumentException("no TCP entrypoint named " + name);
+        }
+        return m.boundPorts();
+    }
+
     /** The port entrypoint {@code name} is bound to (useful after binding port 0). */
     public synchronized int port(String name) {
         Integer p = ports.get(name);
@@ -118,6 +146,15 @@ public final class ProxyServer implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        for (AutoCloseable c : closeables) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.debug("closing {}", c, e);
+            }
+        }
+        closeables.clear();
+        tcpManagers.clear();
         for (Channel ch : serverChannels) {
             ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }

@@ -46,7 +46,6 @@ public final class RouteCache {
 
     /** The stored table, or empty when there is none or it cannot be read (logged, never thrown). */
     public Optional<RouteTable> load() {
-        removeStaleTempFiles();
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }
@@ -69,6 +68,7 @@ public final class RouteCache {
     public synchronized void save(RouteTable table) throws IOException {
         Path dir = file.getParent();
         Files.createDirectories(dir);
+        removeStaleTempFiles(); // under the lock: never another save's live temp file
         Path tmp = Files.createTempFile(dir, tempPrefix(), ".tmp");
         try {
             byte[] bytes = JSON.writeValueAsBytes(new CacheFile(FORMAT, table.version(), new ArrayList<>(table.routes())));
@@ -90,7 +90,7 @@ public final class RouteCache {
         return "." + file.getFileName() + ".";
     }
 
-    /** Leftovers of a crash mid-write: never read, just removed. */
+    /** Leftovers of a crash mid-write: never read (load ignores them), removed by the next save. */
     private void removeStaleTempFiles() {
         Path dir = file.getParent();
         if (dir == null || !Files.isDirectory(dir)) {

@@ -192,7 +192,11 @@ public final class RouteWatcher implements AutoCloseable {
         try {
             cache.save(holder.current());
         } catch (IOException e) {
-            log.warn("could not persist routes to {}: {}", cache.file(), e.toString());
+            log.warn("could not persist routes to {}: {}; retrying", cache.file(), e.toString());
+            dirty = true;
+            if (!closed) {
+                pendingSave = exec.schedule(this::persist, Math.max(1000, options.persistDelay().toMillis()), TimeUnit.MILLISECONDS);
+            }
         }
     }
 

@@ -132,6 +132,21 @@ public final class RawHttp implements Closeable {
         return b;
     }
 
+    /** Skips whatever else arrives and reports whether the peer then closed. */
+    public boolean closedByPeerAfterDraining() throws IOException {
+        try {
+            byte[] buf = new byte[8192];
+            while (in.read(buf) >= 0) {
+                // drain
+            }
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
     public boolean closedByPeerWithin(int millis) throws IOException {
         int old = socket.getSoTimeout();
         socket.setSoTimeout(millis);

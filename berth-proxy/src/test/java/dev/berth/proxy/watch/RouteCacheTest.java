@@ -49,7 +49,9 @@ class RouteCacheTest {
         RouteTable loaded = cache.load().orElseThrow();
         assertEquals(7, loaded.version());
         assertEquals(3, loaded.size());
-        assertFalse(Files.exists(torn));
+        cache.save(sample(8));
+        assertFalse(Files.exists(torn), "the next save clears leftovers");
+        assertEquals(8, cache.load().orElseThrow().version());
     }
 
     @Test

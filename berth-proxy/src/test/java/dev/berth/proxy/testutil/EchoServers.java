@@ -1,0 +1,104 @@
+package dev.berth.proxy.testutil;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.ssl.SslContext;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+
+/** Small Netty backends for the byte-level tests: WebSocket echo, TCP echo, TLS echo. */
+public final class EchoServers implements AutoCloseable {
+    private final EventLoopGroup group = new NioEventLoopGroup(1);
+
+    private int bind(Consumer<Channel> init) throws InterruptedException {
+        Channel ch = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel c) {
+                        init.accept(c);
+                    }
+                })
+                .bind("127.0.0.1", 0).sync().channel();
+        return ((InetSocketAddress) ch.localAddress()).getPort();
+    }
+
+    /** WebSocket on path /ws: text "x" comes back as "echo: x", binary comes back as is. */
+    public int webSocketEcho() throws InterruptedException {
+        return bind(c -> c.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536),
+                new WebSocketServerProtocolHandler("/ws"),
+                new SimpleChannelInboundHandler<WebSocketFrame>() {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame f) {
+                        if (f instanceof TextWebSocketFrame t) {
+                            ctx.writeAndFlush(new TextWebSocketFrame("echo: " + t.text()));
+                        } else if (f instanceof BinaryWebSocketFrame b) {
+                            ctx.writeAndFlush(new BinaryWebSocketFrame(b.content().retain()));
+                        }
+                    }
+                }));
+    }
+
+    /** Echoes bytes; on EOF from the client it writes "bye" and half-closes back. */
+    public int tcpEcho() throws InterruptedException {
+        return bind(c -> c.pipeline().addLast(echo(null)));
+    }
+
+    /** TLS echo: answers "tls:" + the SNI-less greeting with its own cert. */
+    public int tlsEcho(SslContext ssl) throws InterruptedException {
+        return bind(c -> {
+            c.pipeline().addLast(ssl.newHandler(c.alloc()));
+            c.pipeline().addLast(echo("tls:"));
+        });
+    }
+
+    private static ChannelInboundHandlerAdapter echo(String prefix) {
+        return new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ByteBuf b = (ByteBuf) msg;
+                if (prefix != null) {
+                    ctx.write(ctx.alloc().buffer().writeBytes(prefix.getBytes(StandardCharsets.US_ASCII)));
+                }
+                ctx.writeAndFlush(b);
+            }
+
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                if (evt instanceof ChannelInputShutdownEvent) {
+                    ctx.writeAndFlush(ctx.alloc().buffer().writeBytes("bye".getBytes(StandardCharsets.US_ASCII)))
+                            .addListener(f -> ((DuplexChannel) ctx.channel()).shutdownOutput());
+                }
+                ctx.fireUserEventTriggered(evt);
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                ctx.close();
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}
