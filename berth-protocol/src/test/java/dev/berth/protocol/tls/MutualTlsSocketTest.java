@@ -93,6 +93,7 @@ class MutualTlsSocketTest {
     private void assertRefused(ManagedChannel channel) {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> call(channel));
         assertTrue(e.getStatus().getCode() != Status.Code.OK, e.toString());
+        System.out.println("REFUSED: " + e + " / " + String.valueOf(e.getCause()).replace("\n", " "));
         assertEquals(0, served.get(), "the handler never ran for a refused client");
     }
 
@@ -137,10 +138,7 @@ class MutualTlsSocketTest {
     @Test
     void clientRefusesServerWhoseCertificateDoesNotNameTheAddressDialled() throws Exception {
         NodeTls client = TestPki.files(dir, "worker", TestPki.node(ca, "worker-1"), ca);
-        // 127.0.0.2 is loopback too, but not among the server certificate's SANs
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-                () -> call(client.channelBuilder("127.0.0.2", port).build()));
-        assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), e.toString());
-        assertEquals(0, served.get());
+        // the server's certificate names 127.0.0.1 and localhost only
+        assertRefused(client.channelBuilder("127.0.0.1", port).overrideAuthority("controller-9.example.com").build());
     }
 }
