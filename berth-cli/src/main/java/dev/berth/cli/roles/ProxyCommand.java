@@ -29,12 +29,15 @@ public final class ProxyCommand implements Callable<Integer> {
     @ArgGroup(exclusive = false, multiplicity = "0..1", heading = "Mutual TLS to the controllers (all three or none; none: plaintext, loopback only):%n")
     TlsOptions tls;
 
+    @Option(names = "--threads", defaultValue = "0", description = "Event-loop threads; 0: two per core (default: ${DEFAULT-VALUE}).")
+    int threads;
+
     @Override
     public Integer call() throws Exception {
         NodeLifetime life = new NodeLifetime();
         List<ManagedChannel> channels = Controllers.channels(controllers, TlsOptions.toNodeTls(tls));
         life.add(Controllers.closer(channels));
-        life.add(ProxyRole.start(channels, http, dataDir.resolve("proxy"), id));
+        life.add(ProxyRole.start(channels, http, dataDir.resolve("proxy"), id, threads));
         System.out.printf("berth proxy %s ready: http://%s (controllers %s)%n", id, HostPort.text(http), controllers);
         System.out.flush();
         return life.runUntilStopped();

@@ -22,11 +22,18 @@ final class ProxyRole {
     }
 
     static AutoCloseable start(List<? extends Channel> controllers, InetSocketAddress http, Path dir, String proxyId) throws Exception {
+        return start(controllers, http, dir, proxyId, 0);
+    }
+
+    /** @param eventLoopThreads 0: Netty's default (two per core) */
+    static AutoCloseable start(List<? extends Channel> controllers, InetSocketAddress http, Path dir, String proxyId,
+                               int eventLoopThreads) throws Exception {
         Files.createDirectories(dir);
         RouteCache cache = new RouteCache(dir.resolve("routes.json"));
         RouteTableHolder routes = new RouteTableHolder(cache.load().orElse(RouteTable.empty()));
         ProxyServer server = new ProxyServer(ProxyConfig.builder()
                 .entrypoint(Entrypoint.http("http", http.getHostString(), http.getPort()))
+                .eventLoopThreads(eventLoopThreads)
                 .build(), routes);
         server.start();
         RouteWatcher watcher = new RouteWatcher(controllers, routes, cache, RouteWatcher.Options.defaults(proxyId));

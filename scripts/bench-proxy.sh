@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Proxy throughput benchmark (issue 4): wrk against one local backend, in one run:
+#   backend direct | Berth proxy (1 event loop) | nginx (1 worker, keepalive upstream) | HAProxy (1 thread)
+# then Berth again with 100k routes in its table. Prints a markdown table for docs/benchmarks.md.
+# Not a test: timings live here. Everything listens on 127.0.0.1 and every wrk run is bounded.
+#   usage: scripts/bench-proxy.sh [seconds-per-run] [connections]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+source "$root/scripts/lib.sh"
+ensure_jdk >/dev/null
+ensure_apt_packages nginx-light haproxy wrk
+secs=${1:-15}
+conns=${2:-64}
+work=$(mktemp -d /tmp/berth-bench.XXXX)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+[ -d "$root/berth-cli/target/lib" ] || (cd "$root" && mvn -B -ntp -q -DskipTests install)
+
+BACKEND=19000 BERTH=19001 NGINX=19002 HAPROXY=19003 BERTH100K=19004
+HOST=bench.berth.localhost
+
+# The backend: nginx, one worker, a fixed small body (what every proxy forwards to).
+mkdir -p "$work/nginx-backend" "$work/nginx-proxy"
+cat >"$work/nginx-backend/nginx.conf" <<CONF
+worker_processes 1; daemon off; pid $work/nginx-backend/pid; error_log stderr error;
+events { worker_connections 4096; }
+http { access_log off; keepalive_requests 100000;
+  server { listen 127.0.0.1:$BACKEND; location / { return 200 "hello from the benchmark backend\n"; } } }
+CONF
+nginx -c "$work/nginx-backend/nginx.conf" -p "$work/nginx-backend" & pids+=($!)
+
+cat >"$work/nginx-proxy/nginx.conf" <<CONF
+worker_processes 1; daemon off; pid $work/nginx-proxy/pid; error_log stderr error;
+events { worker_connections 4096; }
+http { access_log off; keepalive_requests 100000;
+  upstream backend { server 127.0.0.1:$BACKEND; keepalive 128; }
+  server { listen 127.0.0.1:$NGINX;
+    location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection "";
+                 proxy_set_header Host \$host; proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for; } } }
+CONF
+nginx -c "$work/nginx-proxy/nginx.conf" -p "$work/nginx-proxy" & pids+=($!)
+
+cat >"$work/haproxy.cfg" <<CONF
+global
+  nbthread 1
+  maxconn 4096
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 30s
+  timeout server 30s
+  option http-keep-alive
+  option forwardfor
+  http-reuse always
+frontend fe
+  bind 127.0.0.1:$HAPROXY
+  default_backend be
+backend be
+  server b1 127.0.0.1:$BACKEND
+CONF
+haproxy -f "$work/haproxy.cfg" -db & pids+=($!)
+
+# Berth proxies route from a cache file (as after a restart with every controller down):
+# one with a single route, one with 100k routes plus the benchmark's.
+routes_file() { # $1 file, $2 extra routes
+  python3 - "$1" "$2" "$HOST" "$BACKEND" <<'PY'
+import json, sys
+path, extra, host, port = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+def route(h, i): return {"key": {"protocol": "http", "host": h, "listenPort": 0}, "instanceId": i, "backend": {"host": "127.0.0.1", "port": port}}
+routes = [route(host, "bench")] + [route("%010x.berth.localhost" % n, "%010x" % n) for n in range(extra)]
+json.dump({"format": 1, "version": 1, "routes": routes}, open(path, "w"))
+PY
+}
+start_berth() { # $1 port, $2 dir, $3 extra routes
+  mkdir -p "$2/proxy"; routes_file "$2/proxy/routes.json" "$3"
+  BERTH_JAVA_OPTS="-Xmx1g" "$root/bin/berth" proxy --id "bench-$1" --controllers 127.0.0.1:1 --threads 1 \
+      --http "127.0.0.1:$1" --data-dir "$2" >"$2.log" 2>&1 & pids+=($!)
+}
+start_berth $BERTH "$work/berth" 0
+start_berth $BERTH100K "$work/berth100k" 100000
+
+wait_port() { for _ in $(seq 1 120); do curl -fsS -o /dev/null -H "Host: $HOST" "http://127.0.0.1:$1/" && return 0; sleep 0.5; done; echo "port $1 never answered" >&2; return 1; }
+for p in $BACKEND $BERTH $NGINX $HAPROXY $BERTH100K; do wait_port $p; done
+
+run() { # $1 name, $2 port -> "name req/s p50 p99"
+  local out; out=$(wrk -t1 -c"$conns" -d"${secs}s" --latency -H "Host: $HOST" "http://127.0.0.1:$2/")
+  local rps p50 p99 errs
+  rps=$(awk '/Requests\/sec/{print $2}' <<<"$out")
+  p50=$(awk '$1=="50%"{print $2}' <<<"$out")
+  p99=$(awk '$1=="99%"{print $2}' <<<"$out")
+  errs=$(awk '/Non-2xx|Socket errors/{print}' <<<"$out" | tr '\n' ' ')
+  echo "$1|$rps|$p50|$p99|${errs:-none}"
+}
+# JIT warm-up for the JVM proxies (not recorded).
+wrk -t1 -c"$conns" -d10s -H "Host: $HOST" "http://127.0.0.1:$BERTH/" >/dev/null
+wrk -t1 -c"$conns" -d10s -H "Host: $HOST" "http://127.0.0.1:$BERTH100K/" >/dev/null
+
+results=()
+results+=("$(run "backend direct" $BACKEND)")
+results+=("$(run "Berth proxy, 1 event loop" $BERTH)")
+results+=("$(run "nginx, 1 worker, keepalive upstream" $NGINX)")
+results+=("$(run "HAProxy, 1 thread" $HAPROXY)")
+results+=("$(run "Berth proxy, 1 event loop, 100k routes" $BERTH100K)")
+
+berth_rps=$(cut -d'|' -f2 <<<"${results[1]}")
+echo "wrk -t1 -c$conns -d${secs}s, $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem/{print $2}') GiB"
+echo
+echo "| target | req/s | p50 | p99 | Berth's req/s ratio to it | errors |"
+echo "|---|---|---|---|---|---|"
+for r in "${results[@]}"; do
+  IFS='|' read -r name rps p50 p99 errs <<<"$r"
+  ratio=$(python3 -c "print(f'{$berth_rps/$rps:.2f}x')")
+  echo "| $name | $rps | $p50 | $p99 | $ratio | $errs |"
+done
