@@ -8,8 +8,8 @@ import picocli.CommandLine.Option;
 
 /** {@code berth certs init}: a new private CA, {@code ca.crt} and {@code ca.key}. */
 @Command(name = "init", mixinStandardHelpOptions = true,
-        description = {"Create the cluster's CA: DIR/ca.crt (give it to every node as --tls-ca) and DIR/ca.key (mode 0600;",
-                "keep it where you issue certificates, not on the nodes). ECDSA P-256, self-signed."})
+        description = {"Create the cluster's CA: DIR/ca.crt and DIR/ca.key (ECDSA P-256, self-signed).",
+                "Give ca.crt to every node as --tls-ca. Keep ca.key (mode 0600) where certificates are issued, not on the nodes."})
 final class CertsInitCommand extends CertsSubcommand {
     @Option(names = "--name", defaultValue = "Berth CA", description = "The CA's common name (default: ${DEFAULT-VALUE}).")
     String name;

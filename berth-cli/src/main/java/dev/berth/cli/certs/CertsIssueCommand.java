@@ -14,9 +14,10 @@ import picocli.CommandLine.Option;
 
 /** {@code berth certs issue}: a node's key and certificate, signed by the CA in the same directory. */
 @Command(name = "issue", mixinStandardHelpOptions = true,
-        description = {"Issue a node certificate signed by DIR/ca.crt: DIR/NAME.crt and DIR/NAME.key (PKCS#8, mode 0600),",
-                "usable as TLS server and client (EKU serverAuth, clientAuth). A controller's --san must name every",
-                "address workers and proxies dial it by (IP or DNS name): they check it."})
+        description = {"Issue a node's key and certificate, signed by the CA in DIR.",
+                "Writes DIR/NAME.crt and DIR/NAME.key (PEM, PKCS#8, mode 0600), usable as TLS server and client",
+                "(extended key usage serverAuth and clientAuth). A controller's --san must name every address",
+                "workers and proxies dial it by (IP or DNS name): they check it."})
 final class CertsIssueCommand extends CertsSubcommand {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 

@@ -72,7 +72,8 @@ public final class ControllerCommand implements Callable<Integer> {
         NodeLifetime life = new NodeLifetime();
         life.add(new ControllerNode(new ControllerConfig(new RaftConfig(id, group, dataDir, snapshotEvery, join),
                 api, grpc, null, ControllerSettings.defaults(domain), StandaloneCommand.blankToNull(apiToken), nodeTls)).start());
-        System.out.printf("berth controller %s ready: api http://%s/api/v1, grpc %s%n", id, HostPort.text(api), HostPort.text(grpc));
+        System.out.printf("berth controller %s ready: api http://%s/api/v1, grpc %s (%s)%n", id, HostPort.text(api), HostPort.text(grpc),
+                nodeTls == null ? "plaintext" : "mutual TLS");
         System.out.flush();
         return life.runUntilStopped();
     }

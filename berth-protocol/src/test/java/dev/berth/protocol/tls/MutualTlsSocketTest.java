@@ -22,13 +22,20 @@ import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.security.KeyStore;
+import java.security.Principal;
+import java.security.PrivateKey;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
+import javax.net.ssl.X509ExtendedKeyManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -93,7 +100,6 @@ class MutualTlsSocketTest {
     private void assertRefused(ManagedChannel channel) {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> call(channel));
         assertTrue(e.getStatus().getCode() != Status.Code.OK, e.toString());
-        System.out.println("REFUSED: " + e + " / " + String.valueOf(e.getCause()).replace("\n", " "));
         assertEquals(0, served.get(), "the handler never ran for a refused client");
     }
 
@@ -121,6 +127,69 @@ class MutualTlsSocketTest {
         // It trusts the cluster CA (so it accepts the server) and its own (so NodeTls accepts its files).
         NodeTls intruder = TestPki.files(dir, "intruder", TestPki.node(otherCa, "worker-1"), otherCa, ca);
         assertRefused(intruder.channelBuilder("127.0.0.1", port).build());
+    }
+
+    @Test
+    void clientInsistingOnCertificateFromAnotherCaIsRefused() throws Exception {
+        // TLS clients normally offer only a certificate from a CA the server asks for; this one
+        // presents its own regardless, so it is the server's check that refuses it.
+        TestPki.Identity otherCa = TestPki.ca("other CA");
+        assertRefused(NettyChannelBuilder.forAddress("127.0.0.1", port,
+                insisting(TestPki.node(otherCa, "worker-1"), otherCa)).build());
+        assertEquals(List.of(), peers);
+
+        // the control: the same client with a certificate from the cluster CA gets through
+        assertEquals(42, call(NettyChannelBuilder.forAddress("127.0.0.1", port, insisting(TestPki.node(ca, "worker-2"), ca)).build())
+                .getVersion());
+        assertEquals(List.of("CN=worker-2,O=Berth Test"), peers);
+    }
+
+    /** Client credentials that present {@code node}'s certificate whatever CAs the server asks for, and trust the cluster CA. */
+    private ChannelCredentials insisting(TestPki.Identity node, TestPki.Identity issuer) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry("node", node.key(), new char[0], new X509Certificate[]{node.cert(), issuer.cert()});
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(store, new char[0]);
+        X509ExtendedKeyManager real = (X509ExtendedKeyManager) kmf.getKeyManagers()[0];
+        X509ExtendedKeyManager insisting = new X509ExtendedKeyManager() {
+            @Override
+            public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
+                return "node";
+            }
+
+            @Override
+            public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+                return "node";
+            }
+
+            @Override
+            public String[] getClientAliases(String keyType, Principal[] issuers) {
+                return new String[]{"node"};
+            }
+
+            @Override
+            public String[] getServerAliases(String keyType, Principal[] issuers) {
+                return null;
+            }
+
+            @Override
+            public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+                return null;
+            }
+
+            @Override
+            public X509Certificate[] getCertificateChain(String alias) {
+                return real.getCertificateChain(alias);
+            }
+
+            @Override
+            public PrivateKey getPrivateKey(String alias) {
+                return real.getPrivateKey(alias);
+            }
+        };
+        Path caFile = TestPki.writeCerts(dir.resolve("cluster-ca.pem"), ca.cert());
+        return TlsChannelCredentials.newBuilder().keyManager(insisting).trustManager(caFile.toFile()).build();
     }
 
     @Test
