@@ -41,7 +41,7 @@ public final class ControllerNode implements AutoCloseable {
     }
 
     public ControllerNode start() {
-        store = new RaftStateStore(config.raft());
+        store = new RaftStateStore(config.raft(), config.tls());
         LeaseKeeper leases = new LeaseKeeper(store, config.settings().workerLease(), clock);
         Reaper reaper = new Reaper(store, config.settings().retention(), clock);
         WorkerStreamService workers = new WorkerStreamService(store, leases, clock);

@@ -23,7 +23,10 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
+import dev.berth.protocol.tls.NodeTls;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
@@ -57,7 +60,20 @@ public final class RaftStateStore implements StateStore {
     private final RaftClient client;
 
     public RaftStateStore(RaftConfig config) {
+        this(config, null);
+    }
+
+    /**
+     * @param tls when not null, Raft traffic between controllers (and this node's Raft client)
+     *            uses mutual TLS with the same certificates as Berth's gRPC
+     */
+    public RaftStateStore(RaftConfig config, NodeTls tls) {
         this.config = config;
+        Parameters parameters = new Parameters();
+        if (tls != null) {
+            GrpcConfigKeys.TLS.setConf(parameters, new GrpcTlsConfig(tls.privateKey().toFile(),
+                    tls.certChain().toFile(), tls.trustedCa().toFile(), true));
+        }
         this.group = RaftGroup.valueOf(GROUP_ID, config.peers().stream()
                 .map(p -> RaftPeer.newBuilder().setId(p.id()).setAddress(p.address()).build()).toList());
         RaftProperties props = new RaftProperties();
@@ -79,6 +95,7 @@ public final class RaftStateStore implements StateStore {
                     .setProperties(props)
                     .setServerId(RaftPeerId.valueOf(config.nodeId()))
                     .setStateMachine(stateMachine)
+                    .setParameters(parameters)
                     .setOption(RaftStorage.StartupOption.RECOVER)
                     .build();
             server.start();
@@ -89,6 +106,7 @@ public final class RaftStateStore implements StateStore {
         this.client = RaftClient.newBuilder()
                 .setProperties(clientProps)
                 .setRaftGroup(group)
+                .setParameters(parameters)
                 .setLeaderId(RaftPeerId.valueOf(config.nodeId()))
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(150, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
                 .build();
