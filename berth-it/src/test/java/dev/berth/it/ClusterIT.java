@@ -25,8 +25,10 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -68,15 +70,35 @@ class ClusterIT {
         }
     }
 
+    /** Instances the current test launched: stopped after it, so the 2-core machine does not carry them all along. */
+    static final List<String> launchedHere = new ArrayList<>();
+
     @BeforeEach
     void wholeCluster() {
         cluster.ensureAllUp();
+        launchedHere.clear();
+    }
+
+    @AfterEach
+    void stopWhatTheTestLaunched() {
+        for (String id : launchedHere) {
+            try {
+                Http.post(cluster.api() + "/instances/" + id + "/stop", null);
+            } catch (RuntimeException | AssertionError e) {
+                // best effort: a later test's ensureAllUp and the final clean-up cover the rest
+            }
+        }
     }
 
     /** Launches through the API, waits for READY and for every live router to serve it. */
     private static JsonNode launchServed(String owner) {
-        JsonNode launched = cluster.launch("whoami", owner);
+        return launchServed(cluster.api(), owner);
+    }
+
+    private static JsonNode launchServed(String api, String owner) {
+        JsonNode launched = Cluster.launch(api, "whoami", owner);
         String id = launched.get("id").asText();
+        launchedHere.add(id);
         JsonNode ready = cluster.awaitState(id, "READY", Duration.ofSeconds(60));
         cluster.awaitRoutedEverywhere(id, ready.get("hostname").asText(), Duration.ofSeconds(20));
         return ready;
@@ -124,6 +146,9 @@ class ClusterIT {
             }
         }
         long launchedAt = System.nanoTime();
+        if (relaunched != null) {
+            launchedHere.add(relaunched.get("id").asText());
+        }
         assertTrue(relaunched != null, "no launch accepted by " + survivors + " within 60 s of the leader's death: " + refusals);
         Node newLeader = cluster.awaitLeader(Duration.ofSeconds(30));
         assertNotEquals(leader.id, newLeader.id, "a surviving controller leads");
@@ -143,7 +168,11 @@ class ClusterIT {
 
     @Test
     @Order(2)
-    void routesOutliveTheControlPlaneAndAProxyRestartedWithoutIt() {
+    void routesOutliveTheControlPlaneAProxyRestartAndALaggingControllerComingBackFirst() {
+        // One controller goes first and misses the launch: when the control plane comes back, it comes back first.
+        Node leader = cluster.awaitLeader(Duration.ofSeconds(30));
+        Node lagging = cluster.controllers.stream().filter(c -> c != leader).findFirst().orElseThrow();
+        lagging.stop();
         JsonNode instance = launchServed("team-outage");
         String id = instance.get("id").asText();
         String hostname = instance.get("hostname").asText();
@@ -154,9 +183,7 @@ class ClusterIT {
         // Every proxy (standalone and on the workers) keeps serving for a while with no controller.
         for (int round = 0; round < 10; round++) {
             for (Node router : cluster.routers()) {
-                RawHttp.Response r = router.get(hostname);
-                assertEquals(200, r.status(), "served by " + router + " with every controller down: " + r.body());
-                assertTrue(r.body().contains("instance: " + id), r.body());
+                assertServes(router, hostname, id, "with every controller down");
             }
             sleep(300);
         }
@@ -166,32 +193,62 @@ class ClusterIT {
         proxy.stop();
         assertFalse(proxy.isAlive());
         proxy.start();
-        RawHttp.Response first = proxy.get(hostname);
-        assertEquals(200, first.status(), "restarted proxy's first answer: " + first.body());
-        assertTrue(first.body().contains("instance: " + id), first.body());
+        assertServes(proxy, hostname, id, "as the restarted proxy's first answer");
         assertEquals(404, proxy.get("0000000000." + Cluster.DOMAIN).status(), "unknown hosts still 404");
         for (int i = 0; i < 20; i++) {
-            assertEquals(200, proxy.get(hostname).status(), "request " + i + " after the restart");
+            assertServes(proxy, hostname, id, "request " + i + " after the restart");
         }
 
-        // The control plane comes back: no proxy drops the route meanwhile, and the cluster works again.
+        // The controller that missed the launch comes back alone (no quorum, so it cannot catch up):
+        // proxies that reconnect to it must not trade their newer table for its older one.
+        lagging.launch();
+        long aloneSince = System.nanoTime();
+        lagging.awaitApi();
+        List<String> routerIds = cluster.routers().stream().map(Node::proxyId).toList();
+        Eventually.until("every proxy watches " + lagging.id, Duration.ofSeconds(60), () -> {
+            List<String> watching = new ArrayList<>();
+            Cluster.self(lagging).ifPresent(s -> s.path("proxies").forEach(p -> watching.add(p.path("proxyId").asText())));
+            return watching.containsAll(routerIds);
+        });
+        sleep(500);
+        for (Node router : cluster.routers()) {
+            assertServes(router, hostname, id, "while watching " + lagging.id + ", which is behind");
+        }
+        // Alone for longer than its Raft client retries a command (the workers' registrations and
+        // lease renewals it proposes): it must still commit once the others are back.
+        long alone = Duration.ofNanos(System.nanoTime() - aloneSince).toMillis();
+        if (alone < 40_000) {
+            sleep(40_000 - alone);
+        }
+        long aloneFor = Duration.ofNanos(System.nanoTime() - aloneSince).toSeconds();
+
+        // The rest of the control plane comes back: no proxy drops the route meanwhile, and the cluster works again.
         Load load = new Load(cluster.routers().stream().map(ClusterIT::target).toList(), hostname, "instance: " + id,
                 2, 3000, Duration.ofSeconds(60)).start();
         try {
-            cluster.controllers.forEach(Node::launch);
+            cluster.controllers.stream().filter(c -> !c.isAlive()).forEach(Node::launch);
             cluster.controllers.forEach(Node::awaitUp);
             cluster.awaitLeader(Duration.ofSeconds(60));
+            cluster.awaitCaughtUp(lagging, Duration.ofSeconds(60));
             for (Node w : cluster.workers) {
                 Eventually.until(w.id + " UP again", Duration.ofSeconds(60), () -> cluster.workerStatus(w.id).map("UP"::equals).orElse(false));
             }
-            JsonNode after = launchServed("team-after-outage");
+            JsonNode after = launchServed(lagging.api(), "team-after-outage");
             assertEquals("READY", after.get("state").asText());
         } finally {
             load.stop();
         }
+        String lagLog = readLog(lagging);
+        System.out.println("[ClusterIT] " + lagging.id + " alone " + aloneFor + " s before the others came back; its Raft client " + (lagLog.contains("replaced it by") ? "was closed by Ratis and replaced" : "was not closed"));
         System.out.println("[ClusterIT] load while the controllers came back: " + load.summary());
         assertEquals(0, load.failed(), load.summary());
         assertEquals("READY", cluster.instance(id).get("state").asText(), "the instance survived the outage");
+    }
+
+    private static void assertServes(Node router, String hostname, String id, String when) {
+        RawHttp.Response r = router.get(hostname);
+        assertEquals(200, r.status(), hostname + " through " + router + " " + when + ": " + r.body());
+        assertTrue(r.body().contains("instance: " + id), r.body());
     }
 
     @Test
@@ -199,6 +256,7 @@ class ClusterIT {
     void laggingControllerCatchesUpThroughASnapshotAndServesTheSameState() {
         Node leader = cluster.awaitLeader(Duration.ofSeconds(30));
         Node lagging = cluster.controllers.stream().filter(c -> c != leader).findFirst().orElseThrow();
+        long laggingAt = Cluster.appliedIndex(lagging);
         lagging.stop();
 
         // Enough changes for several snapshots (every 20 entries) while it is away.
@@ -223,7 +281,35 @@ class ClusterIT {
         for (String id : launched) {
             cluster.awaitState(id, "STOPPED", Duration.ofSeconds(60));
         }
-        long appliedWithoutIt = appliedIndex(leader);
+        // Ratis purges the log only once 1024 entries have passed since the last purge, and only whole
+        // closed segments (32 MB each): rewrite a few templates carrying 32 KB of env each, about 1200
+        // times (state stays small, the log grows past a segment), so the part it missed is gone.
+        String pad = "x".repeat(32 * 1024);
+        java.util.concurrent.atomic.AtomicInteger rewrites = new java.util.concurrent.atomic.AtomicInteger();
+        long bulkStart = System.nanoTime();
+        List<Thread> writers = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int writer = t;
+            writers.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < 300 && firstRetainedLogIndex(leader) <= laggingAt + 1; i++) {
+                    String body = Templates.whoami("lag-bulk-" + writer, "30m", "2h")
+                            .replace("\"env\":{", "\"env\":{\"PAD\":\"" + i + pad + "\",");
+                    Http.Reply r = Http.post(cluster.api() + "/templates", body);
+                    assertTrue(r.status() == 200 || r.status() == 201, r.toString());
+                    rewrites.incrementAndGet();
+                }
+            }));
+        }
+        for (Thread w : writers) {
+            try {
+                w.join(Duration.ofSeconds(120).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        System.out.printf("[ClusterIT] %d template rewrites of 32 KB in %d ms; the leader's log now starts at %d%n", rewrites.get(),
+                Duration.ofNanos(System.nanoTime() - bulkStart).toMillis(), firstRetainedLogIndex(leader));
+        long appliedWithoutIt = Cluster.appliedIndex(leader);
 
         lagging.start();
         Map<String, String> views = Eventually.await("every controller shows the same instances and templates",
@@ -239,20 +325,28 @@ class ClusterIT {
         for (String id : launched) {
             assertEquals("STOPPED", Http.get(lagging.api() + "/instances/" + id).json().get("state").asText());
         }
-        assertTrue(appliedIndex(lagging) >= appliedWithoutIt, "applied as far as the leader had gone without it");
+        assertTrue(Cluster.appliedIndex(lagging) >= appliedWithoutIt, "applied as far as the leader had gone without it");
 
-        String log = readLog(lagging);
-        boolean installed = log.contains("installSnapshot") || log.contains("snapshot install") || log.contains("InstallSnapshot");
-        System.out.println("[ClusterIT] restarted " + lagging.id + " caught up " + (installed ? "through a snapshot install" : "WITHOUT a snapshot install (log replay)")
-                + "; leader applied index " + appliedWithoutIt);
-        assertTrue(installed, "the restarted controller got a snapshot, not the log: see " + lagging.process().log());
+        // BerthStateMachine logs "loaded snapshot" when it starts from its own snapshot, and again
+        // when Ratis hands it one installed from the leader.
+        List<String> loads = readLog(lagging).lines().filter(l -> l.contains("loaded snapshot")).toList();
+        long firstKept = firstRetainedLogIndex(leader);
+        boolean purged = firstKept > laggingAt + 1;
+        System.out.printf("[ClusterIT] restarted %s (stopped at index %d) caught up to %d; the leader's log starts at %d (%s); snapshot loads on %s: %s%n",
+                lagging.id, laggingAt, appliedWithoutIt, firstKept, purged ? "purged past it" : "NOT purged: caught up by log replay",
+                lagging.id, loads);
+        assertTrue(purged, "the leader purged the log the stopped controller missed (first entry kept " + firstKept + ")");
+        assertTrue(loads.size() >= 2, "the log it missed was purged, so it must have been sent a snapshot: " + loads
+                + "; see " + lagging.process().log());
     }
 
     @Test
     @Order(4)
     void killedWorkersInstancesAreLostAndUnroutedWhileTheOtherWorkerServes() {
+        // Placement goes to the least loaded worker: launch until both have some of this test's instances.
         Map<String, List<JsonNode>> byWorker = new LinkedHashMap<>();
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < 10 && !(byWorker.containsKey(cluster.workers.get(0).id) && byWorker.containsKey(cluster.workers.get(1).id)
+                && byWorker.values().stream().mapToInt(List::size).sum() >= 4); i++) {
             JsonNode ready = launchServed("team-worker-" + i);
             byWorker.computeIfAbsent(ready.get("workerId").asText(), k -> new ArrayList<>()).add(ready);
         }
@@ -317,14 +411,16 @@ class ClusterIT {
         return views;
     }
 
-    private static long appliedIndex(Node controller) {
-        JsonNode nodes = Http.get(controller.api() + "/nodes").json();
-        for (JsonNode c : nodes.path("controllers")) {
-            if (controller.id.equals(c.path("nodeId").asText()) || controller.id.equals(c.path("id").asText())) {
-                return c.path("appliedIndex").asLong();
-            }
+    /** The first log index the controller's Raft log still holds on disk (segments log_<first>-<last>, log_inprogress_<first>). */
+    private static long firstRetainedLogIndex(Node controller) {
+        try (Stream<Path> files = Files.walk(controller.dataDir)) {
+            return files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.matches("log_(inprogress_)?\\d+(-\\d+)?"))
+                    .mapToLong(n -> Long.parseLong(n.replace("log_inprogress_", "").replace("log_", "").split("-")[0]))
+                    .min().orElse(-1);
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return -1; // a segment purged while listing: ask again
         }
-        return -1;
     }
 
     private static String readLog(Node n) {

@@ -2,6 +2,7 @@ package dev.berth.proxy;
 
 import dev.berth.proxy.http.ProxyConfig;
 import dev.berth.proxy.http.ProxyServer;
+import dev.berth.proxy.metrics.PrometheusMetrics;
 import dev.berth.proxy.metrics.ProxyMetrics;
 import dev.berth.proxy.routing.RouteTable;
 import dev.berth.proxy.routing.RouteTableHolder;
@@ -27,7 +28,8 @@ public final class ProxyNode implements AutoCloseable {
      * @param cacheFile   where the last table is kept across restarts; {@code null} for none
      * @param controllers channels to controllers' RouteService (built and owned by the caller); empty: no watch
      * @param watch       watch tuning and this proxy's id
-     * @param metrics     where to report; {@link ProxyMetrics#NOOP} for nowhere
+     * @param metrics     where to report; {@code null}: a {@link PrometheusMetrics} of this node's own
+     *                    (see {@link ProxyNode#metrics()}), with route-table and watch gauges
      */
     public record Settings(ProxyConfig proxy, Path cacheFile, List<? extends Channel> controllers,
                            RouteWatcher.Options watch, ProxyMetrics metrics) {
@@ -35,7 +37,6 @@ public final class ProxyNode implements AutoCloseable {
             Objects.requireNonNull(proxy, "proxy");
             controllers = List.copyOf(controllers);
             Objects.requireNonNull(watch, "watch");
-            metrics = metrics == null ? ProxyMetrics.NOOP : metrics;
         }
     }
 
@@ -43,12 +44,26 @@ public final class ProxyNode implements AutoCloseable {
     private final RouteTableHolder routes = new RouteTableHolder();
     private final RouteCache cache;
     private final ProxyServer server;
-    private RouteWatcher watcher;
+    private final ProxyMetrics metrics;
+    private volatile RouteWatcher watcher;
 
     public ProxyNode(Settings settings) {
         this.settings = settings;
         this.cache = settings.cacheFile() == null ? null : new RouteCache(settings.cacheFile());
-        this.server = new ProxyServer(settings.proxy(), routes, settings.metrics());
+        this.metrics = settings.metrics() != null ? settings.metrics() : new PrometheusMetrics()
+                .gauge("berth_proxy_route_table_version", "Version (controller log index) of the route table in use",
+                        () -> routes.current().version())
+                .gauge("berth_proxy_routes", "Routes in the table in use", () -> routes.current().size())
+                .gauge("berth_proxy_route_watch_connected", "1 while a route stream to a controller is open", () -> {
+                    RouteWatcher w = watcher;
+                    return w != null && w.isStreaming() ? 1 : 0;
+                });
+        this.server = new ProxyServer(settings.proxy(), routes, metrics);
+    }
+
+    /** What the node reports to; a {@link PrometheusMetrics} unless the settings supplied another. */
+    public ProxyMetrics metrics() {
+        return metrics;
     }
 
     /** Loads the cached table, binds the listeners, then starts watching. */

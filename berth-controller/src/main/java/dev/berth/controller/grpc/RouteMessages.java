@@ -26,11 +26,13 @@ final class RouteMessages {
     }
 
     static dev.berth.protocol.v1.Route route(Route r) {
-        return dev.berth.protocol.v1.Route.newBuilder()
+        var b = dev.berth.protocol.v1.Route.newBuilder()
                 .setKey(key(r.key()))
-                .setInstanceId(r.instanceId())
-                .setBackend(Endpoint.newBuilder().setHost(r.backend().host()).setPort(r.backend().port()))
-                .build();
+                .setInstanceId(r.instanceId());
+        if (r.backend() != null) {
+            b.setBackend(Endpoint.newBuilder().setHost(r.backend().host()).setPort(r.backend().port()));
+        }
+        return b.build();
     }
 
     static dev.berth.protocol.v1.RouteKey key(RouteKey k) {

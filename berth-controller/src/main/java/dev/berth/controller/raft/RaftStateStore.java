@@ -33,6 +33,8 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
+import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
@@ -50,6 +52,7 @@ import org.apache.ratis.util.TimeDuration;
 public final class RaftStateStore implements StateStore {
     /** One fixed group: a Berth cluster is one Raft group. */
     static final RaftGroupId GROUP_ID = RaftGroupId.valueOf(UUID.nameUUIDFromBytes("berth-controllers".getBytes(StandardCharsets.UTF_8)));
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RaftStateStore.class);
     private static final Duration SUBMIT_TIMEOUT = Duration.ofSeconds(15);
 
     private final RaftConfig config;
@@ -57,7 +60,10 @@ public final class RaftStateStore implements StateStore {
     private final BerthStateMachine stateMachine = new BerthStateMachine(state);
     private final RaftGroup group;
     private final RaftServer server;
-    private final RaftClient client;
+    private final Parameters parameters;
+    /** Replaced when Ratis closes it for good (see {@link #closedClient}); replacement under {@code this}. */
+    private volatile RaftClient client;
+    private volatile boolean closing;
 
     public RaftStateStore(RaftConfig config) {
         this(config, null);
@@ -69,7 +75,7 @@ public final class RaftStateStore implements StateStore {
      */
     public RaftStateStore(RaftConfig config, NodeTls tls) {
         this.config = config;
-        Parameters parameters = new Parameters();
+        this.parameters = new Parameters();
         if (tls != null) {
             GrpcConfigKeys.TLS.setConf(parameters, new GrpcTlsConfig(tls.privateKey().toFile(),
                     tls.certChain().toFile(), tls.trustedCa().toFile(), true));
@@ -102,10 +108,13 @@ public final class RaftStateStore implements StateStore {
         } catch (IOException e) {
             throw new UncheckedIOException("could not start Raft node " + config.nodeId(), e);
         }
-        RaftProperties clientProps = new RaftProperties();
-        this.client = RaftClient.newBuilder()
-                .setProperties(clientProps)
-                .setRaftGroup(group)
+        this.client = newClient(group);
+    }
+
+    private RaftClient newClient(RaftGroup peers) {
+        return RaftClient.newBuilder()
+                .setProperties(new RaftProperties())
+                .setRaftGroup(peers)
                 .setParameters(parameters)
                 .setLeaderId(RaftPeerId.valueOf(config.nodeId()))
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(150, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
@@ -115,9 +124,61 @@ public final class RaftStateStore implements StateStore {
     @Override
     public CompletableFuture<CommandResult> submit(Command command) {
         Message message = Message.valueOf(ByteString.copyFrom(LogCodec.encode(command)));
-        return client.async().send(message)
+        RaftClient used = client;
+        return send(used, message).thenCompose(sent -> sent.error() != null && closedClient(sent.error()) && replaceClient(used)
+                ? send(client, message) // once more, on the fresh client
+                : CompletableFuture.completedFuture(sent))
+                .thenApply(sent -> decode(sent.reply(), sent.error()));
+    }
+
+    private record Sent(RaftClientReply reply, Throwable error) {
+    }
+
+    private static CompletableFuture<Sent> send(RaftClient c, Message message) {
+        return c.async().send(message)
                 .orTimeout(SUBMIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                .handle((reply, error) -> decode(reply, error));
+                .handle(Sent::new);
+    }
+
+    /**
+     * Ratis' ordered async client fails every later request once one request has run out of
+     * retries (its sliding window closes for good). Without a replacement, a controller that
+     * went without a leader for longer than the retry policy lasts (a restart while the quorum
+     * is down, a partition) could never commit again, even once the group is whole: no launch
+     * through its API, and the leases of the workers streaming to it would lapse.
+     */
+    private static boolean closedClient(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof AlreadyClosedException || t instanceof RaftRetryFailureException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private synchronized boolean replaceClient(RaftClient broken) {
+        if (closing) {
+            return false;
+        }
+        if (client == broken) {
+            RaftGroup peers = group;
+            try {
+                var current = server.getDivision(GROUP_ID).getRaftConf().getCurrentPeers();
+                if (!current.isEmpty()) {
+                    peers = RaftGroup.valueOf(GROUP_ID, List.copyOf(current));
+                }
+            } catch (IOException e) {
+                // keep the configured group
+            }
+            client = newClient(peers);
+            LOG.warn("Raft client {} was closed after a request ran out of retries; replaced it by {}", broken.getId(), client.getId());
+            try {
+                broken.close();
+            } catch (IOException ignored) {
+                // dropped anyway
+            }
+        }
+        return true;
     }
 
     private static CommandResult decode(RaftClientReply reply, Throwable error) {
@@ -198,6 +259,9 @@ public final class RaftStateStore implements StateStore {
 
     @Override
     public void close() {
+        synchronized (this) {
+            closing = true;
+        }
         try {
             client.close();
         } catch (IOException ignored) {

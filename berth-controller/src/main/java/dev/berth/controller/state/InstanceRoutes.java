@@ -13,15 +13,20 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Derives an instance's routes: none unless it is READY. Per protocol, the first port is
- * reached at the instance's hostname and any further port at {@code <id>-<port>.<domain>}
- * (one label, so a wildcard certificate for the domain still covers it).
+ * Derives an instance's routes. Only a READY instance has routes to its container. While it is
+ * starting, its HTTP hostnames carry a placeholder without a backend, so proxies answer 503
+ * "starting" rather than 404 "unknown host". Per protocol, the first port is reached at the
+ * instance's hostname and any further port at {@code <id>-<port>.<domain>} (one label, so a
+ * wildcard certificate for the domain still covers it).
  */
 public final class InstanceRoutes {
     private InstanceRoutes() {
     }
 
     public static List<Route> of(Instance instance) {
+        if (instance.state() == InstanceState.SCHEDULED || instance.state() == InstanceState.STARTING) {
+            return starting(instance);
+        }
         if (instance.state() != InstanceState.READY) {
             return List.of();
         }
@@ -42,6 +47,19 @@ public final class InstanceRoutes {
             };
             if (key != null) {
                 routes.add(new Route(key, instance.id(), backend));
+            }
+        }
+        return routes;
+    }
+
+    private static List<Route> starting(Instance instance) {
+        List<Route> routes = new ArrayList<>();
+        boolean first = true;
+        for (PortSpec port : instance.ports()) {
+            if (port.protocol() == Protocol.HTTP) {
+                String host = first ? instance.hostname() : portHostname(instance, port.name());
+                routes.add(new Route(RouteKey.http(host), instance.id(), null));
+                first = false;
             }
         }
         return routes;

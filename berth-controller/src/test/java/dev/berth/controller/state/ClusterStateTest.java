@@ -83,13 +83,14 @@ class ClusterStateTest {
         ClusterState s = replay(List.of(new Command.PutTemplate(Fixtures.template("whoami")), Fixtures.worker("w1"),
                 Fixtures.create("a3f4b92c8d", "w1", 31000)));
         assertEquals(InstanceState.SCHEDULED, s.instance("a3f4b92c8d").state());
-        assertTrue(s.routes().isEmpty(), "no route before READY");
+        assertEquals(List.of(new Route(RouteKey.http("a3f4b92c8d.berth.localhost"), "a3f4b92c8d", null)),
+                List.copyOf(s.routes()), "only a backend-less 'starting' placeholder before READY");
 
         ClusterState.Applied ready = s.apply(4, Fixtures.ready("a3f4b92c8d", "w1", 32768));
         assertEquals(InstanceState.READY, s.instance("a3f4b92c8d").state());
         Set<RouteKey> keys = s.routes().stream().map(Route::key).collect(Collectors.toSet());
         assertEquals(Set.of(RouteKey.http("a3f4b92c8d.berth.localhost"), RouteKey.tcp(31000)), keys);
-        assertEquals(2, ready.change().routes().upserts().size());
+        assertEquals(2, ready.change().routes().upserts().size(), "the http route gets its backend, the tcp route appears");
         assertEquals(4, s.routeVersion());
 
         ClusterState.Applied stop = s.apply(5, new Command.StopInstance("a3f4b92c8d", "stopped by request", T0 + 5));

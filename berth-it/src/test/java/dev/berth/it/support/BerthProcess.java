@@ -1,9 +1,11 @@
 package dev.berth.it.support;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,7 +62,7 @@ public final class BerthProcess implements AutoCloseable {
             cmd.add(ProcessHandle.current().info().command().orElse("java"));
             cmd.addAll(jvmOptions);
             cmd.add("-cp");
-            cmd.add(System.getProperty("java.class.path"));
+            cmd.add(classpath());
             cmd.add("dev.berth.cli.Berth");
             cmd.addAll(args);
             process = new ProcessBuilder(cmd)
@@ -71,6 +73,38 @@ public final class BerthProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + name, e);
         }
+    }
+
+    private static String classpath;
+
+    /**
+     * This test's classpath, with Berth's own jars (installed ones, from the local Maven
+     * repository) replaced by private copies: a {@code mvn install} run meanwhile by someone else
+     * must not swap classes under the nodes a test is running.
+     */
+    static synchronized String classpath() {
+        if (classpath == null) {
+            Path dir = Path.of("target", "it-classpath");
+            List<String> entries = new ArrayList<>();
+            for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
+                Path p = Path.of(e);
+                String unix = p.toAbsolutePath().toString().replace(File.separatorChar, '/');
+                if (Files.isRegularFile(p) && unix.contains("/dev/berth/") && unix.endsWith(".jar")) {
+                    try {
+                        Files.createDirectories(dir);
+                        Path copy = dir.resolve(p.getFileName());
+                        Files.copy(p, copy, StandardCopyOption.REPLACE_EXISTING);
+                        entries.add(copy.toAbsolutePath().toString());
+                    } catch (IOException ex) {
+                        throw new UncheckedIOException("could not copy " + p, ex);
+                    }
+                } else {
+                    entries.add(e);
+                }
+            }
+            classpath = String.join(File.pathSeparator, entries);
+        }
+        return classpath;
     }
 
     public boolean isAlive() {

@@ -27,17 +27,22 @@ public final class Cluster implements AutoCloseable {
     public enum Role { CONTROLLER, WORKER, PROXY }
 
     /** How the cluster is built; {@link #defaults()} suits the end-to-end tests. */
-    public record Options(int controllers, int workers, int proxies, long snapshotEvery, List<String> jvmOptions) {
+    public record Options(int controllers, int workers, int proxies, boolean workerProxies, long snapshotEvery, List<String> jvmOptions) {
         public static Options defaults() {
-            return new Options(3, 2, 2, 10_000, List.of());
+            return new Options(3, 2, 2, true, 10_000, List.of());
         }
 
         public Options withSnapshotEvery(long n) {
-            return new Options(controllers, workers, proxies, n, jvmOptions);
+            return new Options(controllers, workers, proxies, workerProxies, n, jvmOptions);
         }
 
-        public Options withNodes(int c, int w, int p) {
-            return new Options(c, w, p, snapshotEvery, jvmOptions);
+        public Options withNodes(int c, int w, int p, boolean proxyOnWorkers) {
+            return new Options(c, w, p, proxyOnWorkers, snapshotEvery, jvmOptions);
+        }
+
+        /** Appended to every node's JVM options (later ones win). */
+        public Options withJvmOptions(List<String> more) {
+            return new Options(controllers, workers, proxies, workerProxies, snapshotEvery, List.copyOf(more));
         }
     }
 
@@ -75,7 +80,7 @@ public final class Cluster implements AutoCloseable {
             this.apiPort = role == Role.CONTROLLER ? Ports.free(host) : -1;
             this.grpcPort = role == Role.CONTROLLER ? Ports.free(host) : -1;
             this.raftPort = role == Role.CONTROLLER ? Ports.free(host) : -1;
-            this.httpPort = role == Role.CONTROLLER ? -1 : Ports.free(host);
+            this.httpPort = role == Role.CONTROLLER || role == Role.WORKER && !options.workerProxies() ? -1 : Ports.free(host);
         }
 
         /** Starts the process (again, with the same arguments and data dir) without waiting for it. */
@@ -106,6 +111,19 @@ public final class Cluster implements AutoCloseable {
             return this;
         }
 
+        /** Controllers: until the API answers, leader or not (a controller alone has none). */
+        public void awaitApi() {
+            Eventually.until(id + " API answers", Duration.ofSeconds(90), () -> {
+                assertAlive();
+                return health(this).isPresent();
+            });
+        }
+
+        /** The id a proxy on this node watches routes under (what a controller's /nodes/self lists). */
+        public String proxyId() {
+            return role == Role.WORKER ? id + "-proxy" : id;
+        }
+
         public void awaitUp() {
             switch (role) {
                 case CONTROLLER -> Eventually.until(id + " API answers with a known leader", Duration.ofSeconds(90), () -> {
@@ -118,7 +136,9 @@ public final class Cluster implements AutoCloseable {
                         assertAlive();
                         return workerStatus(id).map("UP"::equals).orElse(false);
                     });
-                    awaitListening();
+                    if (options.workerProxies()) {
+                        awaitListening();
+                    }
                 }
                 case PROXY -> awaitListening();
             }
@@ -221,8 +241,11 @@ public final class Cluster implements AutoCloseable {
                     "--domain", DOMAIN,
                     "--snapshot-every", Long.toString(options.snapshotEvery()));
             // Containers' ports are published on the worker's own address, as on a real host.
-            case WORKER -> List.of("worker", "--id", n.id, "--controllers", grpcs, "--advertise", n.host,
-                    "--http", n.host + ":" + n.httpPort, "--data-dir", n.dataDir.toString());
+            case WORKER -> options.workerProxies()
+                    ? List.of("worker", "--id", n.id, "--controllers", grpcs, "--advertise", n.host,
+                            "--http", n.host + ":" + n.httpPort, "--data-dir", n.dataDir.toString())
+                    : List.of("worker", "--id", n.id, "--controllers", grpcs, "--advertise", n.host,
+                            "--no-proxy", "--data-dir", n.dataDir.toString());
             case PROXY -> List.of("proxy", "--id", n.id, "--controllers", grpcs,
                     "--http", n.host + ":" + n.httpPort, "--data-dir", n.dataDir.toString());
         };
@@ -239,14 +262,44 @@ public final class Cluster implements AutoCloseable {
         return this;
     }
 
-    /** Restarts whatever a test left stopped or killed, so the next test finds the whole cluster. */
+    /**
+     * Restarts whatever a test left stopped or killed, so the next test finds the whole cluster,
+     * and waits until restarted controllers have caught up with the leader and restarted
+     * workers are UP.
+     */
     public void ensureAllUp() {
         List<Node> down = all().filter(n -> !n.isAlive()).toList();
         down.forEach(Node::launch);
         down.forEach(Node::awaitUp);
         if (!down.isEmpty()) {
             awaitLeader(Duration.ofSeconds(60));
+            for (Node c : down) {
+                if (c.role == Role.CONTROLLER) {
+                    awaitCaughtUp(c, Duration.ofSeconds(60));
+                }
+            }
         }
+    }
+
+    /** {@code GET /nodes/self} of one controller: its Raft status, route version and the proxies watching it. */
+    public static Optional<JsonNode> self(Node controller) {
+        try {
+            Http.Reply r = Http.get(controller.api() + "/nodes/self");
+            return r.status() == 200 ? Optional.of(r.json()) : Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    public static long appliedIndex(Node controller) {
+        return self(controller).map(s -> s.at("/controller/appliedIndex").asLong(-1)).orElse(-1L);
+    }
+
+    /** Waits until the controller has applied everything the leader had committed when this was called. */
+    public void awaitCaughtUp(Node controller, Duration within) {
+        Node leader = awaitLeader(within);
+        long target = self(leader).map(s -> s.at("/controller/commitIndex").asLong()).orElseThrow();
+        Eventually.until(controller.id + " applied up to " + target, within, () -> appliedIndex(controller) >= target);
     }
 
     public Stream<Node> all() {
@@ -255,7 +308,7 @@ public final class Cluster implements AutoCloseable {
 
     /** Every node that routes: the proxies and every worker's proxy. */
     public List<Node> routers() {
-        return Stream.concat(proxies.stream(), workers.stream()).toList();
+        return options.workerProxies() ? Stream.concat(proxies.stream(), workers.stream()).toList() : List.copyOf(proxies);
     }
 
     public List<Node> liveControllers() {
@@ -356,7 +409,8 @@ public final class Cluster implements AutoCloseable {
     public JsonNode instance(String id) {
         Http.Reply r = Http.get(api() + "/instances/" + id);
         if (r.status() != 200) {
-            throw new AssertionError("GET instance " + id + ": " + r);
+            // A follower answers 404 until it has applied the launch it forwarded: retried by awaitState.
+            throw new IllegalStateException("GET instance " + id + ": " + r);
         }
         return r.json();
     }

@@ -19,11 +19,11 @@ final class AccessLog {
         return enabled;
     }
 
-    void log(String client, String method, String host, String uri, int status, long bytesOut, long micros,
+    void log(String entrypoint, String client, String method, String host, String uri, int status, long bytesOut, long micros,
              String instance, String backend) {
         if (enabled) {
-            log.info("client={} method={} host={} uri=\"{}\" status={} bytes={} duration_us={} instance={} backend={}",
-                    client, method, host, sanitize(uri), status, bytesOut, micros,
+            log.info("entrypoint={} client={} method={} host={} uri=\"{}\" status={} bytes={} duration_us={} instance={} backend={}",
+                    entrypoint, client, method, host, sanitize(uri), status, bytesOut, micros,
                     instance == null ? "-" : instance, backend == null ? "-" : backend);
         }
     }

@@ -24,7 +24,9 @@ public record Entrypoint(String name, Kind kind, String host, int port, int last
         /** TLS passthrough only: routed by SNI, never decrypted. */
         TLS,
         /** Raw TCP: one listening port per TCP route whose listen port lies in [port, lastPort]. */
-        TCP;
+        TCP,
+        /** Prometheus text on GET /metrics, and GET /healthz. */
+        METRICS;
 
         public static Kind parse(String s) {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));
@@ -53,6 +55,10 @@ public record Entrypoint(String name, Kind kind, String host, int port, int last
 
     public static Entrypoint tls(String name, String host, int port) {
         return new Entrypoint(name, Kind.TLS, host, port, port, false);
+    }
+
+    public static Entrypoint metrics(String name, String host, int port) {
+        return new Entrypoint(name, Kind.METRICS, host, port, port, false);
     }
 
     public static Entrypoint tcp(String name, String host, int firstPort, int lastPort) {

@@ -13,14 +13,15 @@ final class HttpChannelInitializer {
     private HttpChannelInitializer() {
     }
 
-    static void addHttp1(Channel ch, ProxyContext px, String entrypoint, String scheme, boolean redirectToHttps) {
+    /** @param httpsRedirectPort answer every request with a redirect to https on this port; -1: proxy normally */
+    static void addHttp1(Channel ch, ProxyContext px, String entrypoint, String scheme, int httpsRedirectPort) {
         ProxyConfig c = px.config();
         ChannelPipeline p = ch.pipeline();
         p.addLast("idle", new IdleStateHandler(0, 0, c.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
         p.addLast("request-timeout", new RequestReadTimeoutHandler(c.idleTimeout().toMillis(), c.requestHeaderTimeout().toMillis()));
         p.addLast("http", new HttpServerCodec(decoderConfig(c)));
         p.addLast("flow", new FlowControlHandler());
-        p.addLast("proxy", new HttpProxyHandler(px, entrypoint, scheme, false, redirectToHttps));
+        p.addLast("proxy", new HttpProxyHandler(px, entrypoint, scheme, false, httpsRedirectPort));
     }
 
     static HttpDecoderConfig decoderConfig(ProxyConfig c) {

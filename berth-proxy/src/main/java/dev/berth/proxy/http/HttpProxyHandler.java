@@ -64,7 +64,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private final String entrypoint;
     private final String scheme;
     private final boolean http2Stream;
-    private final boolean redirectToHttps;
+    private final int httpsRedirectPort;
     private ChannelHandlerContext ctx;
     private RequestReadTimeoutHandler readTimeout;
     private State state = State.AWAIT_REQUEST;
@@ -97,12 +97,12 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private ChannelFuture lastClientWrite;
     private ScheduledFuture<?> backendTimer;
 
-    HttpProxyHandler(ProxyContext px, String entrypoint, String scheme, boolean http2Stream, boolean redirectToHttps) {
+    HttpProxyHandler(ProxyContext px, String entrypoint, String scheme, boolean http2Stream, int httpsRedirectPort) {
         this.px = px;
         this.entrypoint = entrypoint;
         this.scheme = scheme;
         this.http2Stream = http2Stream;
-        this.redirectToHttps = redirectToHttps;
+        this.httpsRedirectPort = httpsRedirectPort;
     }
 
     @Override
@@ -123,9 +123,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private void begin() {
         if (!started) {
             started = true;
-            if (!http2Stream) {
-                px.metrics().connectionOpened(entrypoint);
-            }
             readClient();
         }
     }
@@ -212,15 +209,26 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             respondLocally(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request body larger than " + maxBody + " bytes", true);
             return;
         }
-        if (redirectToHttps && !req.uri().startsWith("/.well-known/acme-challenge/")) {
+        if (httpsRedirectPort >= 0 && !req.uri().startsWith("/.well-known/acme-challenge/")) {
+            // ACME HTTP-01 challenges must stay reachable over plain HTTP.
             status = 308;
-            finishLocal(LocalResponses.redirect(ctx.alloc(), req.protocolVersion(), "https://" + host + req.uri(),
-                    clientKeepAlive && canDiscardBody()), false);
+            String location = "https://" + host + (httpsRedirectPort == 443 ? "" : ":" + httpsRedirectPort) + req.uri();
+            boolean keep = clientKeepAlive && canDiscardBody();
+            finishLocal(LocalResponses.redirect(ctx.alloc(), req.protocolVersion(), location, keep), keep);
             return;
         }
         route = px.routes().current().findHttp(host);
         if (route == null) {
             respondLocally(HttpResponseStatus.NOT_FOUND, "no route for host " + LocalResponses.describe(host), false);
+            return;
+        }
+        if (route.backend() == null) {
+            status = 503;
+            var r = LocalResponses.text(ctx.alloc(), req.protocolVersion(), HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "the instance behind " + LocalResponses.describe(host) + " is starting, retry shortly",
+                    clientKeepAlive && canDiscardBody());
+            r.headers().set(HttpHeaderNames.RETRY_AFTER, "2");
+            finishLocal(r, HttpUtil.isKeepAlive(r));
             return;
         }
         upgradeRequested = !http2Stream && ProxyHeaders.isWebSocketUpgrade(req.headers());
@@ -356,9 +364,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         cancelBackendTimer();
         closeBackend();
         releasePending();
-        if (!http2Stream && started) {
-            px.metrics().connectionClosed(entrypoint);
-        }
         super.channelInactive(ctx);
     }
 
@@ -754,9 +759,9 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         px.metrics().request(route != null ? route.key().host() : "-", status, nanos);
         AccessLog al = px.accessLog();
         if (al.enabled()) {
-            al.log(clientIp(), method == null ? "-" : method, host == null ? "-" : host, uri, status, responseBytes,
+            al.log(entrypoint, clientIp(), method == null ? "-" : method, host == null ? "-" : host, uri, status, responseBytes,
                     nanos / 1000, route == null ? null : route.instanceId(),
-                    route == null ? null : route.backend().toString());
+                    route == null || route.backend() == null ? null : route.backend().toString());
         }
     }
 

@@ -1,9 +1,14 @@
 package dev.berth.proxy.http;
 
+import dev.berth.proxy.metrics.PrometheusMetrics;
 import dev.berth.proxy.metrics.ProxyMetrics;
 import dev.berth.proxy.routing.RouteTableHolder;
 import dev.berth.proxy.tcp.BackendConnector;
 import dev.berth.proxy.tcp.TcpPortManager;
+import dev.berth.proxy.tls.CertificateStore;
+import dev.berth.proxy.tls.SniRouter;
+import java.io.IOException;
+import java.security.cert.CertificateException;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -39,6 +44,7 @@ public final class ProxyServer implements AutoCloseable {
     private EventLoopGroup group;
     private ProxyContext context;
     private BackendConnector tunnels;
+    private CertificateStore certificates;
 
     public ProxyServer(ProxyConfig config, RouteTableHolder routes) {
         this(config, routes, ProxyMetrics.NOOP);
@@ -61,14 +67,18 @@ public final class ProxyServer implements AutoCloseable {
                 new AccessLog(config.accessLog()));
         tunnels = new BackendConnector(transport.socketChannel(), config.connectTimeout(), config.tunnelIdleTimeout());
         try {
+            if (config.tls() != null) {
+                certificates = new CertificateStore(config.tls());
+                certificates.startReloading();
+                closeables.add(certificates);
+            }
+            // Non-HTTP entrypoints first, so an HTTP entrypoint knows where to redirect to.
             for (Entrypoint e : config.entrypoints()) {
                 switch (e.kind()) {
-                    case HTTP -> bind(e, new ChannelInitializer<>() {
-                        @Override
-                        protected void initChannel(Channel ch) {
-                            HttpChannelInitializer.addHttp1(ch, context, e.name(), "http", e.redirectToHttps());
-                        }
-                    });
+                    case HTTPS -> bind(e, serverBootstrap(), ch -> ch.pipeline().addLast("sni", new SniRouter(routes,
+                            certificates, tunnels, () -> new HttpsProtocolSelector(context, e.name()), handshakeMillis())));
+                    case TLS -> bind(e, tunnelServerBootstrap(), ch -> ch.pipeline().addLast("sni",
+                            new SniRouter(routes, null, tunnels, null, handshakeMillis())));
                     case TCP -> {
                         TcpPortManager m = new TcpPortManager(e.name(), e.host(), e.port(), e.lastPort(), routes,
                                 this::tunnelServerBootstrap, tunnels, group.next());
@@ -77,9 +87,26 @@ public final class ProxyServer implements AutoCloseable {
                         m.start();
                         ports.put(e.name(), e.port());
                     }
-                    default -> throw new UnsupportedOperationException("entrypoint kind " + e.kind() + " is not supported yet");
+                    case METRICS -> bind(e, serverBootstrap().childOption(ChannelOption.AUTO_READ, true), ch -> ch.pipeline()
+                            .addLast(new io.netty.handler.timeout.ReadTimeoutHandler(30))
+                            .addLast(new io.netty.handler.codec.http.HttpServerCodec())
+                            .addLast(new io.netty.handler.codec.http.HttpObjectAggregator(8192))
+                            .addLast(new MetricsHandler(prometheus())));
+                    case HTTP -> {
+                    }
                 }
             }
+            int redirectPort = config.entrypoints().stream().filter(x -> x.kind() == Entrypoint.Kind.HTTPS)
+                    .findFirst().map(x -> ports.get(x.name())).orElse(443);
+            for (Entrypoint e : config.entrypoints()) {
+                if (e.kind() == Entrypoint.Kind.HTTP) {
+                    int redirect = e.redirectToHttps() ? redirectPort : -1;
+                    bind(e, serverBootstrap(), ch -> HttpChannelInitializer.addHttp1(ch, context, e.name(), "http", redirect));
+                }
+            }
+        } catch (IOException | CertificateException ex) {
+            close();
+            throw new IllegalStateException("cannot load TLS certificates: " + ex.getMessage(), ex);
         } catch (RuntimeException | InterruptedException ex) {
             close();
             throw ex;
@@ -87,11 +114,35 @@ public final class ProxyServer implements AutoCloseable {
         log.info("proxy listening on {} ({} transport)", ports, transport.name());
     }
 
-    private void bind(Entrypoint e, ChannelInitializer<Channel> init) throws InterruptedException {
-        ServerBootstrap b = serverBootstrap().childHandler(init);
+    private void bind(Entrypoint e, ServerBootstrap b, java.util.function.Consumer<Channel> init) throws InterruptedException {
+        ConnectionCounter counter = new ConnectionCounter(metrics, e.name());
+        b.childHandler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast("count", counter);
+                init.accept(ch);
+            }
+        });
         Channel ch = b.bind(new InetSocketAddress(e.host(), e.port())).sync().channel();
         serverChannels.add(ch);
         ports.put(e.name(), ((InetSocketAddress) ch.localAddress()).getPort());
+    }
+
+    /** The metrics the METRICS entrypoint serves: the ones given, when they are Prometheus ones. */
+    private PrometheusMetrics prometheus() {
+        if (metrics instanceof PrometheusMetrics p) {
+            return p;
+        }
+        throw new IllegalStateException("a METRICS entrypoint needs the server built with PrometheusMetrics");
+    }
+
+    private long handshakeMillis() {
+        return config.requestHeaderTimeout().toMillis();
+    }
+
+    /** The live certificate set ({@code null} without TLS config); for reload checks. */
+    public CertificateStore certificates() {
+        return certificates;
     }
 
     ServerBootstrap serverBootstrap() {
@@ -164,5 +215,6 @@ public final class ProxyServer implements AutoCloseable {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
             group = null;
         }
+        certificates = null;
     }
 }

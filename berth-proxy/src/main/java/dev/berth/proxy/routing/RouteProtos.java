@@ -11,9 +11,10 @@ public final class RouteProtos {
     private RouteProtos() {
     }
 
+    /** An unset backend means the instance is still starting: the model route gets a null backend. */
     public static Route toModel(dev.berth.protocol.v1.Route p) {
         return new Route(toModel(p.getKey()), p.getInstanceId(),
-                new Endpoint(p.getBackend().getHost(), p.getBackend().getPort()));
+                p.hasBackend() ? new Endpoint(p.getBackend().getHost(), p.getBackend().getPort()) : null);
     }
 
     /** Unknown protocols map to {@code null} keys, which {@link RouteTable} skips. */
@@ -28,12 +29,13 @@ public final class RouteProtos {
     }
 
     public static dev.berth.protocol.v1.Route toProto(Route r) {
-        return dev.berth.protocol.v1.Route.newBuilder()
+        var b = dev.berth.protocol.v1.Route.newBuilder()
                 .setKey(toProto(r.key()))
-                .setInstanceId(r.instanceId() == null ? "" : r.instanceId())
-                .setBackend(dev.berth.protocol.v1.Endpoint.newBuilder()
-                        .setHost(r.backend().host()).setPort(r.backend().port()))
-                .build();
+                .setInstanceId(r.instanceId() == null ? "" : r.instanceId());
+        if (r.backend() != null) {
+            b.setBackend(dev.berth.protocol.v1.Endpoint.newBuilder().setHost(r.backend().host()).setPort(r.backend().port()));
+        }
+        return b.build();
     }
 
     public static dev.berth.protocol.v1.RouteKey toProto(RouteKey k) {

@@ -15,7 +15,8 @@ import java.util.Map;
  * One immutable version of the routing table. The proxy reads whole tables through a
  * {@link RouteTableHolder}, so a connection never sees half of a delta. Lookups are hash
  * lookups; a wildcard {@code *.example.com} matches exactly one label, and an exact name
- * always wins over a wildcard.
+ * always wins over a wildcard. A route whose backend is null belongs to an instance that is
+ * still starting: it is found like any other, and the proxy answers "starting" for it.
  */
 public final class RouteTable {
     private static final RouteTable EMPTY = new RouteTable(0, Map.of());
@@ -147,9 +148,10 @@ public final class RouteTable {
         return routes.values().stream().filter(r -> r.key().protocol() == protocol).toList();
     }
 
+    /** A null backend is valid (the instance is starting: the proxy answers 503); a bad one is not. */
     private static Route normalize(Route r) {
-        if (r == null || r.backend() == null || r.backend().host() == null || r.backend().host().isBlank()
-                || r.backend().port() <= 0 || r.backend().port() > 65535) {
+        if (r == null || (r.backend() != null && (r.backend().host() == null || r.backend().host().isBlank()
+                || r.backend().port() <= 0 || r.backend().port() > 65535))) {
             return null;
         }
         RouteKey k = normalize(r.key());

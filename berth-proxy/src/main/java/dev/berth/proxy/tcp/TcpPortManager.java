@@ -9,7 +9,9 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -57,7 +59,15 @@ public final class TcpPortManager implements AutoCloseable {
     /** Binds the ports the current table asks for (waits for it) and follows later changes. */
     public void start() throws InterruptedException {
         routes.addListener(listener);
-        loop.submit(this::reconcile).sync();
+        List<ChannelFuture> binds;
+        try {
+            binds = loop.submit(this::reconcile).get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("TCP entrypoint " + name + " failed to start", e.getCause());
+        }
+        for (ChannelFuture f : binds) {
+            f.awaitUninterruptibly(); // failures are logged, not fatal: other routes keep their ports
+        }
     }
 
     private void reconcileLater() {
@@ -66,9 +76,11 @@ public final class TcpPortManager implements AutoCloseable {
         }
     }
 
-    private void reconcile() {
+
+    private List<ChannelFuture> reconcile() {
+        List<ChannelFuture> binds = new ArrayList<>();
         if (closed) {
-            return;
+            return binds;
         }
         RouteTable table = routes.current();
         Set<Integer> wanted = new TreeSet<>();
@@ -89,12 +101,13 @@ public final class TcpPortManager implements AutoCloseable {
         });
         for (int p : wanted) {
             if (!listeners.containsKey(p)) {
-                bind(p);
+                binds.add(bind(p));
             }
         }
+        return binds;
     }
 
-    private void bind(int port) {
+    private ChannelFuture bind(int port) {
         ChannelFuture f = serverBootstrap.get()
                 .childHandler(new ChannelInitializer<>() {
                     @Override
@@ -112,21 +125,30 @@ public final class TcpPortManager implements AutoCloseable {
                 log.info("listening on TCP port {} for entrypoint {}", port, name);
             }
         });
+        return f;
     }
 
     private void accept(Channel client, int port) {
         Route r = routes.current().findTcp(port);
-        if (r == null) {
+        if (r == null || r.backend() == null) { // gone, or its instance is still starting
             client.close();
             return;
         }
         connector.connect(client, r.backend());
     }
 
-    /** Ports currently listened on (or being bound). */
+    /** Ports listened on right now (binds still in progress are not counted). */
     public Set<Integer> boundPorts() {
         try {
-            return loop.submit(() -> Set.copyOf(listeners.keySet())).get();
+            return loop.submit(() -> {
+                Set<Integer> bound = new TreeSet<>();
+                listeners.forEach((p, ch) -> {
+                    if (ch.isActive()) {
+                        bound.add(p);
+                    }
+                });
+                return Set.copyOf(bound);
+            }).get();
         } catch (Exception e) {
             return Set.of();
         }

@@ -65,6 +65,10 @@ public final class SniRouter extends AbstractSniHandler<SniRouter.Decision> {
     @Override
     protected Future<Decision> lookup(ChannelHandlerContext ctx, String hostname) {
         Route route = hostname == null ? null : routes.current().findTls(hostname);
+        if (route != null && route.backend() == null) {
+            // A TLS route whose instance is starting: nothing can answer inside someone else's TLS.
+            return ctx.executor().newFailedFuture(new IllegalStateException("instance for SNI " + hostname + " is starting"));
+        }
         if (route != null) {
             Promise<Decision> decided = ctx.executor().newPromise();
             connector.open(ctx.channel().eventLoop(), route.backend()).addListener(f -> {

@@ -146,6 +146,14 @@ public final class RouteWatcher implements AutoCloseable {
         if (!update.getFull() && update.getVersion() <= current.version()) {
             return; // already applied before a reconnect
         }
+        if (update.getFull() && update.getVersion() < current.version()) {
+            // A controller behind this proxy (restarted, or cut off from the leader) sends its older
+            // table: keep the newer one. Versions are log indexes, so the deltas it sends as it
+            // catches up are applied from this table's version on, and nothing is missed.
+            log.info("ignoring a full route table at version {} from controller #{}: this proxy is at version {}",
+                    update.getVersion(), channelIndex, current.version());
+            return;
+        }
         RouteTable next = holder.update(t -> t.apply(update));
         updatesApplied++;
         log.debug("routes at version {} ({} routes, full={})", next.version(), next.size(), update.getFull());

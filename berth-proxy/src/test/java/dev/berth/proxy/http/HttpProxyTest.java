@@ -215,6 +215,18 @@ class HttpProxyTest {
     }
 
     @Test
+    void startingInstanceIs503WithRetryAfter() throws Exception {
+        routes.update(t -> t.apply(5, false, List.of(new Route(RouteKey.http("soon.berth.localhost"), "i-soon", null)), List.of()));
+        try (RawHttp c = new RawHttp(port)) {
+            RawHttp.Response r = c.send(RawHttp.get("soon.berth.localhost", "/")).read();
+            assertEquals(503, r.status());
+            assertEquals("2", r.header("retry-after"));
+            assertTrue(r.text().contains("starting"), r.text());
+            assertEquals(200, c.send(RawHttp.get(HOST, "/hello")).read().status(), "connection kept");
+        }
+    }
+
+    @Test
     void routeChangesApplyToTheNextRequest() throws Exception {
         try (RawHttp c = new RawHttp(port)) {
             assertEquals(200, c.send(RawHttp.get(HOST, "/hello")).read().status());
@@ -230,6 +242,56 @@ class HttpProxyTest {
             assertEquals(404, c.send(RawHttp.get(HOST, "/missing")).read().status());
             assertEquals(200, c.send(RawHttp.get(HOST, "/hello")).read().status());
         }
+    }
+
+    @Test
+    void nioTransportWorksToo() throws Exception {
+        try (ProxyServer nio = new ProxyServer(ProxyConfig.builder().entrypoint(Entrypoint.http("web", "127.0.0.1", 0))
+                .nativeTransport(false).eventLoopThreads(1).build(), routes)) {
+            nio.start();
+            assertEquals("nio", nio.transport().name());
+            try (RawHttp c = new RawHttp(nio.httpPort())) {
+                assertEquals("hello from backend", c.send(RawHttp.get(HOST, "/hello")).read().text());
+                assertEquals(1_000_000, c.send(RawHttp.get(HOST, "/big?n=1000000")).read().body().length);
+            }
+        }
+    }
+
+    @Test
+    void concurrentKeepAliveClients() throws Exception {
+        int clients = 16;
+        int perClient = 100;
+        var errors = new java.util.concurrent.ConcurrentLinkedQueue<Throwable>();
+        var ports = java.util.concurrent.ConcurrentHashMap.<String>newKeySet();
+        List<Thread> threads = new java.util.ArrayList<>();
+        for (int t = 0; t < clients; t++) {
+            int id = t;
+            threads.add(Thread.ofVirtual().start(() -> {
+                try (RawHttp c = new RawHttp(port)) {
+                    for (int i = 0; i < perClient; i++) {
+                        if (i % 2 == 0) {
+                            String body = "c" + id + "-r" + i;
+                            RawHttp.Response r = c.send("POST /echo HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Length: "
+                                    + body.length() + "\r\n\r\n" + body).read();
+                            assertEquals(body, r.text());
+                        } else {
+                            RawHttp.Response r = c.send(RawHttp.get(HOST, "/headers")).read();
+                            assertEquals(200, r.status());
+                            ports.add(field(r.text(), "remote-port"));
+                        }
+                    }
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join(30_000);
+        }
+        assertTrue(errors.isEmpty(), () -> errors.peek().toString());
+        assertEquals(clients * perClient, backend.requests.get());
+        // Pooled: far fewer backend connections than requests.
+        assertTrue(ports.size() <= clients * 2, "backend connections: " + ports.size());
     }
 
     static String field(String text, String name) {

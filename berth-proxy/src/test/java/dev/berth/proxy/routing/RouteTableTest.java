@@ -122,6 +122,19 @@ class RouteTableTest {
     }
 
     @Test
+    void startingInstancesKeepTheirRouteWithoutABackend() {
+        Route starting = new Route(RouteKey.http("soon.x"), "i-soon", null);
+        RouteTable t = RouteTable.of(1, List.of(starting));
+        assertEquals(1, t.size());
+        assertNull(t.findHttp("soon.x").backend());
+        var proto = RouteProtos.toProto(starting);
+        assertEquals(false, proto.hasBackend());
+        assertEquals(starting, RouteProtos.toModel(proto));
+        RouteTable ready = t.apply(RouteProtos.fullUpdate(2, List.of(http("soon.x", 9))));
+        assertEquals(9, ready.findHttp("soon.x").backend().port());
+    }
+
+    @Test
     void protoRoundTrip() {
         Route r = new Route(RouteKey.tcp(4000), "inst", new Endpoint("10.1.2.3", 32768));
         assertEquals(r, RouteProtos.toModel(RouteProtos.toProto(r)));

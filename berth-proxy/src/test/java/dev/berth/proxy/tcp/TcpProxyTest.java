@@ -35,6 +35,10 @@ class TcpProxyTest {
             int echo = servers.tcpEcho();
             int p1 = Ports.closedPort();
             int p2 = Ports.closedPort();
+            while (p2 == p1) {
+                p2 = Ports.closedPort();
+            }
+            int second = p2;
             int lo = Math.min(p1, p2);
             int hi = Math.max(p1, p2);
             RouteTableHolder routes = new RouteTableHolder(RouteTable.of(1, List.of(
@@ -65,9 +69,9 @@ class TcpProxyTest {
 
                 // A new route opens its port; removing one closes it.
                 routes.update(t -> t.apply(2, false,
-                        List.of(new Route(RouteKey.tcp(p2), "i2", new Endpoint("127.0.0.1", echo))),
+                        List.of(new Route(RouteKey.tcp(second), "i2", new Endpoint("127.0.0.1", echo))),
                         List.of(RouteKey.tcp(p1))));
-                Await.until("ports follow routes", () -> proxy.tcpPorts("tcp").equals(Set.of(p2)));
+                Await.until("ports follow routes", () -> proxy.tcpPorts("tcp").equals(Set.of(second)));
                 Await.until("old port closed", () -> refused(p1));
                 try (Socket s = new Socket(InetAddress.getLoopbackAddress(), p2)) {
                     s.setSoTimeout(10_000);
@@ -79,7 +83,7 @@ class TcpProxyTest {
                 // A route to a dead backend: the client connection is closed, nothing hangs.
                 int dead = Ports.closedPort();
                 routes.update(t -> t.apply(3, false,
-                        List.of(new Route(RouteKey.tcp(p2), "i2", new Endpoint("127.0.0.1", dead))), List.of()));
+                        List.of(new Route(RouteKey.tcp(second), "i2", new Endpoint("127.0.0.1", dead))), List.of()));
                 try (Socket s = new Socket(InetAddress.getLoopbackAddress(), p2)) {
                     s.setSoTimeout(5_000);
                     assertEquals(-1, s.getInputStream().read());

@@ -22,7 +22,8 @@ class RouteCacheTest {
         return RouteTable.of(version, List.of(
                 new Route(RouteKey.http("a3f4b92c8d.berth.localhost"), "inst-1", new Endpoint("127.0.0.1", 32768)),
                 new Route(RouteKey.tls("*.tls.example.com"), "inst-2", new Endpoint("10.0.0.2", 8443)),
-                new Route(RouteKey.tcp(31337), "inst-3", new Endpoint("10.0.0.3", 1337))));
+                new Route(RouteKey.tcp(31337), "inst-3", new Endpoint("10.0.0.3", 1337)),
+                new Route(RouteKey.http("starting.berth.localhost"), "inst-4", null)));
     }
 
     @Test
@@ -48,7 +49,7 @@ class RouteCacheTest {
         Files.writeString(torn, "{\"format\":1,\"version\":8,\"routes\":[{\"key\":{\"proto");
         RouteTable loaded = cache.load().orElseThrow();
         assertEquals(7, loaded.version());
-        assertEquals(3, loaded.size());
+        assertEquals(4, loaded.size());
         cache.save(sample(8));
         assertFalse(Files.exists(torn), "the next save clears leftovers");
         assertEquals(8, cache.load().orElseThrow().version());

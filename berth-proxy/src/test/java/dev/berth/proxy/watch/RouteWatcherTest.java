@@ -120,4 +120,36 @@ class RouteWatcherTest {
             }
         }
     }
+
+    @Test
+    void anOlderFullTableFromALaggingControllerDoesNotRollTheTableBack() throws Exception {
+        try (FakeRouteService ahead = new FakeRouteService("ctl-ahead-" + UUID.randomUUID());
+             FakeRouteService behind = new FakeRouteService("ctl-behind-" + UUID.randomUUID())) {
+            ahead.onWatch(req -> List.of(RouteProtos.fullUpdate(41, List.of(http("old.x", 1), http("new.x", 2)))));
+            // A controller restarted from an older snapshot has not applied index 41 yet: it answers with its table at 17.
+            behind.onWatch(req -> List.of(RouteProtos.fullUpdate(17, List.of(http("old.x", 1)))));
+            ManagedChannel cha = ahead.channel();
+            ManagedChannel chb = behind.channel();
+            RouteTableHolder holder = new RouteTableHolder();
+            try (RouteWatcher w = new RouteWatcher(List.of(cha, chb), holder, null, FAST)) {
+                w.start();
+                Await.until("table from the controller ahead", () -> holder.current().version() == 41);
+                ahead.fail();
+                Await.until("watching the lagging controller", () -> behind.requests.size() == 1);
+                Await.until("its full table received", w::isStreaming);
+                Thread.sleep(100);
+                assertEquals(41, holder.current().version(), "the newer table is kept");
+                assertNotNull(holder.current().findHttp("new.x"));
+                // As it catches up, its deltas after 41 apply on top; those up to 41 are already in.
+                behind.push(delta(40, List.of(), List.of(RouteKey.http("new.x"))));
+                behind.push(delta(42, List.of(http("later.x", 3)), List.of()));
+                Await.until("v42", () -> holder.current().version() == 42);
+                assertNotNull(holder.current().findHttp("new.x"));
+                assertNotNull(holder.current().findHttp("later.x"));
+            } finally {
+                cha.shutdownNow();
+                chb.shutdownNow();
+            }
+        }
+    }
 }

@@ -1,0 +1,76 @@
+package dev.berth.proxy.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.model.Route;
+import dev.berth.model.RouteKey;
+import dev.berth.proxy.ProxyNode;
+import dev.berth.proxy.http.Entrypoint;
+import dev.berth.proxy.http.ProxyConfig;
+import dev.berth.proxy.routing.RouteTable;
+import dev.berth.proxy.testutil.Await;
+import dev.berth.proxy.testutil.RawHttp;
+import dev.berth.proxy.testutil.TestBackend;
+import dev.berth.proxy.watch.RouteWatcher;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class MetricsTest {
+    static final String HOST = "a3f4b92c8d.berth.localhost";
+
+    @Test
+    void prometheusTextOnTheMetricsEntrypoint() throws Exception {
+        try (TestBackend backend = new TestBackend();
+             ProxyNode node = new ProxyNode(new ProxyNode.Settings(ProxyConfig.builder()
+                     .entrypoint(Entrypoint.http("web", "127.0.0.1", 0))
+                     .entrypoint(Entrypoint.metrics("metrics", "127.0.0.1", 0))
+                     .accessLog(true)
+                     .eventLoopThreads(1).build(), null, List.of(), RouteWatcher.Options.defaults("m"), null))) {
+            node.start();
+            node.routes().set(RouteTable.of(17, List.of(new Route(RouteKey.http(HOST), "i1", backend.endpoint()))));
+            int web = node.server().port("web");
+            try (RawHttp c = new RawHttp(web)) {
+                assertEquals(200, c.send(RawHttp.get(HOST, "/hello")).read().status());
+                assertEquals(200, c.send(RawHttp.get(HOST, "/hello")).read().status());
+                assertEquals(503, c.send(RawHttp.get(HOST, "/status?code=503")).read().status());
+                assertEquals(404, c.send(RawHttp.get("random-" + System.nanoTime() + ".example", "/")).read().status());
+                String text = scrape(node);
+                assertTrue(text.contains("berth_proxy_requests_total{route=\"" + HOST + "\",code=\"200\"} 2"), text);
+                assertTrue(text.contains("berth_proxy_requests_total{route=\"" + HOST + "\",code=\"503\"} 1"), text);
+                // Unknown hosts share one label: a scanner cannot blow up the series count.
+                assertTrue(text.contains("berth_proxy_requests_total{route=\"-\",code=\"404\"} 1"), text);
+                assertTrue(text.contains("berth_proxy_request_duration_seconds_count 4"), text);
+                assertTrue(text.contains("berth_proxy_request_duration_seconds_bucket{le=\"+Inf\"} 4"), text);
+                assertTrue(text.contains("berth_proxy_open_connections{entrypoint=\"web\"} 1"), text);
+                assertTrue(text.contains("berth_proxy_route_table_version 17"), text);
+                assertTrue(text.contains("berth_proxy_routes 1"), text);
+                assertTrue(text.contains("# TYPE berth_proxy_request_duration_seconds histogram"), text);
+            }
+            Await.until("connection closed in metrics",
+                    () -> scrapeQuietly(node).contains("berth_proxy_open_connections{entrypoint=\"web\"} 0"));
+            try (RawHttp c = new RawHttp(node.server().port("metrics"))) {
+                assertEquals(200, c.send(RawHttp.get("x", "/healthz")).read().status());
+            }
+        }
+    }
+
+    static String scrape(ProxyNode node) throws Exception {
+        try (RawHttp c = new RawHttp(node.server().port("metrics"))) {
+            RawHttp.Response r = c.send(RawHttp.get("metrics", "/metrics")).read();
+            assertEquals(200, r.status());
+            assertTrue(r.header("content-type").startsWith("text/plain; version=0.0.4"));
+            return r.text();
+        }
+    }
+
+    static String scrapeQuietly(ProxyNode node) {
+        try {
+            return scrape(node);
+        } catch (Exception e) {
+            return "";
+        }
+    }
+}
