@@ -33,6 +33,8 @@ class StandaloneIT {
         berth = new Standalone("standalone-it", data.resolve("berth")).start();
         berth.applyTemplate(Templates.whoami("whoami", "30m", "2h"));
         berth.applyTemplate(Templates.whoami("short", "4s", "10s"));
+        berth.applyTemplate(Templates.tcpEcho("echo"));
+        berth.applyTemplate(Templates.whoami("slow", "30m", "2h").replace("\"image\"", "\"command\":[\"sh\",\"-c\",\"sleep 4; exec /bin/serve\"],\"image\""));
     }
 
     @AfterAll
@@ -69,6 +71,37 @@ class StandaloneIT {
         assertTrue(pageB.body().contains("container: " + containerB.substring(0, 12)));
 
         assertEquals(404, berth.viaProxy("0000000000.berth.localhost").status(), "unknown host");
+    }
+
+    @Test
+    void startingInstanceAnswers503ThenItsPage() {
+        JsonNode i = berth.launch("slow", "team6", null);
+        String hostname = i.get("hostname").asText();
+        RawHttp.Response starting = Eventually.await("503 while starting", Duration.ofSeconds(10),
+                () -> berth.viaProxy(hostname), r -> r.status() == 503);
+        assertTrue(starting.body().toLowerCase().contains("starting"), starting.body());
+        berth.awaitState(i.get("id").asText(), "READY", Duration.ofSeconds(60));
+        Eventually.until("served once READY", Duration.ofSeconds(10), () -> berth.viaProxy(hostname).status() == 200);
+    }
+
+    @Test
+    void rawTcpInstanceIsReachedThroughItsProxyPort() throws Exception {
+        JsonNode i = berth.launch("echo", "team5", null);
+        String id = i.get("id").asText();
+        int port = i.at("/tcpPorts/echo").asInt();
+        assertTrue(port >= berth.tcpFirst && port <= berth.tcpFirst + 9, "proxy port from the configured range: " + i);
+        berth.awaitState(id, "READY", Duration.ofSeconds(60));
+        String echoed = Eventually.await("tcp echo through the proxy", Duration.ofSeconds(15), () -> {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                s.setSoTimeout(5000);
+                s.getOutputStream().write("ping berth\n".getBytes());
+                s.getOutputStream().flush();
+                return new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream())).readLine();
+            } catch (java.io.IOException e) {
+                return "error: " + e.getMessage();
+            }
+        }, "ping berth"::equals);
+        assertEquals("ping berth", echoed);
     }
 
     @Test

@@ -46,6 +46,10 @@ public final class ControllerCommand implements Callable<Integer> {
     @Option(names = "--snapshot-every", defaultValue = "10000", description = "Log entries between Raft snapshots (default: ${DEFAULT-VALUE}).")
     long snapshotEvery;
 
+    @Option(names = "--tcp-ports", defaultValue = "31000-31999", converter = PortRange.Converter.class,
+            description = "Proxy ports handed to raw TCP instance ports (default: ${DEFAULT-VALUE}); proxies serve them with --tcp HOST:RANGE.")
+    PortRange tcpPorts;
+
     @Option(names = "--join", description = "Start outside the group and wait for `berth controllers add` (--peers: the running group plus this node).")
     boolean join;
 
@@ -71,7 +75,7 @@ public final class ControllerCommand implements Callable<Integer> {
         NodeTls nodeTls = TlsOptions.toNodeTls(tls);
         NodeLifetime life = new NodeLifetime();
         life.add(new ControllerNode(new ControllerConfig(new RaftConfig(id, group, dataDir, snapshotEvery, join),
-                api, grpc, null, ControllerSettings.defaults(domain), StandaloneCommand.blankToNull(apiToken), nodeTls)).start());
+                api, grpc, null, ControllerSettings.defaults(domain).withTcpPorts(tcpPorts.first(), tcpPorts.last()), StandaloneCommand.blankToNull(apiToken), nodeTls)).start());
         System.out.printf("berth controller %s ready: api http://%s/api/v1, grpc %s (%s)%n", id, HostPort.text(api), HostPort.text(grpc),
                 nodeTls == null ? "plaintext" : "mutual TLS");
         System.out.flush();

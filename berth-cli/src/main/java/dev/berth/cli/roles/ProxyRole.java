@@ -1,17 +1,12 @@
 package dev.berth.cli.roles;
 
-import dev.berth.proxy.http.Entrypoint;
-import dev.berth.proxy.http.ProxyConfig;
-import dev.berth.proxy.http.ProxyServer;
-import dev.berth.proxy.routing.RouteTable;
-import dev.berth.proxy.routing.RouteTableHolder;
-import dev.berth.proxy.watch.RouteCache;
+import dev.berth.proxy.ProxyNode;
 import dev.berth.proxy.watch.RouteWatcher;
 import io.grpc.Channel;
-import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 
 /**
  * The proxy part of the standalone, worker and proxy roles: routes from the cache file first,
@@ -21,26 +16,17 @@ final class ProxyRole {
     private ProxyRole() {
     }
 
-    static AutoCloseable start(List<? extends Channel> controllers, InetSocketAddress http, Path dir, String proxyId) throws Exception {
-        return start(controllers, http, dir, proxyId, 0);
-    }
-
-    /** @param eventLoopThreads 0: Netty's default (two per core) */
-    static AutoCloseable start(List<? extends Channel> controllers, InetSocketAddress http, Path dir, String proxyId,
-                               int eventLoopThreads) throws Exception {
-        Files.createDirectories(dir);
-        RouteCache cache = new RouteCache(dir.resolve("routes.json"));
-        RouteTableHolder routes = new RouteTableHolder(cache.load().orElse(RouteTable.empty()));
-        ProxyServer server = new ProxyServer(ProxyConfig.builder()
-                .entrypoint(Entrypoint.http("http", http.getHostString(), http.getPort()))
-                .eventLoopThreads(eventLoopThreads)
-                .build(), routes);
-        server.start();
-        RouteWatcher watcher = new RouteWatcher(controllers, routes, cache, RouteWatcher.Options.defaults(proxyId));
-        watcher.start();
-        return () -> {
-            watcher.close();
-            server.close();
-        };
+    static ProxyNode start(CommandSpec spec, ProxyOptions options, List<? extends Channel> controllers, Path dir, String proxyId)
+            throws Exception {
+        ProxyNode.Settings settings;
+        try {
+            settings = new ProxyNode.Settings(options.toConfig(), dir.resolve("routes.json"), controllers,
+                    RouteWatcher.Options.defaults(proxyId), null);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        ProxyNode node = new ProxyNode(settings);
+        node.start();
+        return node;
     }
 }

@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -38,8 +39,12 @@ public final class StandaloneCommand implements Callable<Integer> {
     @Option(names = "--api", defaultValue = "127.0.0.1:7070", converter = HostPort.class, description = "REST API address (default: ${DEFAULT-VALUE}).")
     InetSocketAddress api;
 
-    @Option(names = "--http", defaultValue = "127.0.0.1:8080", converter = HostPort.class, description = "Proxy HTTP entrypoint (default: ${DEFAULT-VALUE}).")
-    InetSocketAddress http;
+    @Mixin
+    ProxyOptions proxy;
+
+    @Option(names = "--tcp-ports", defaultValue = "31000-31999", converter = PortRange.Converter.class,
+            description = "Proxy ports the controller hands to raw TCP instance ports (default: ${DEFAULT-VALUE}); serve them with --tcp HOST:RANGE.")
+    PortRange tcpPorts;
 
     @Option(names = "--raft", defaultValue = "127.0.0.1:7072", converter = HostPort.class, description = "Raft port, separate from gRPC (default: ${DEFAULT-VALUE}).")
     InetSocketAddress raft;
@@ -78,16 +83,16 @@ public final class StandaloneCommand implements Callable<Integer> {
                     List.of(new RaftConfig.Peer("standalone", HostPort.text(raft))),
                     dataDir.resolve("controller"), RaftConfig.DEFAULT_SNAPSHOT_THRESHOLD);
             life.add(new ControllerNode(new ControllerConfig(raftConfig, api, grpc, inProcess,
-                    ControllerSettings.defaults(domain), blankToNull(apiToken), nodeTls)).start());
+                    ControllerSettings.defaults(domain).withTcpPorts(tcpPorts.first(), tcpPorts.last()), blankToNull(apiToken), nodeTls)).start());
 
             ManagedChannel channel = InProcessChannelBuilder.forName(inProcess).build();
             life.add(() -> channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
             WorkerNode worker = life.add(new WorkerNode(new WorkerConfig(workerId, advertise, capacity, null, null, null), List.of(channel)));
             worker.start();
-            life.add(ProxyRole.start(List.of(channel), http, dataDir.resolve("proxy"), "standalone-proxy"));
+            life.add(ProxyRole.start(spec, proxy, List.of(channel), dataDir.resolve("proxy"), "standalone-proxy"));
 
-            System.out.printf("berth standalone ready: api http://%s/api/v1, proxy http://%s, instances at *.%s%n",
-                    HostPort.text(api), HostPort.text(http), domain);
+            System.out.printf("berth standalone ready: api http://%s/api/v1, proxy %s, instances at *.%s%n",
+                    HostPort.text(api), proxy.describe(), domain);
             System.out.flush();
         } catch (RuntimeException e) {
             life.closeAll();

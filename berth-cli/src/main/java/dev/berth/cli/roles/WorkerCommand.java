@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
 /** A data-plane host: runs assigned instances on the local Docker engine, and a proxy unless told not to. */
@@ -28,8 +31,11 @@ public final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--capacity", defaultValue = "50", description = "Instances this worker accepts (default: ${DEFAULT-VALUE}).")
     int capacity;
 
-    @Option(names = "--http", defaultValue = "127.0.0.1:8080", converter = HostPort.class, description = "The worker's proxy HTTP entrypoint (default: ${DEFAULT-VALUE}).")
-    InetSocketAddress http;
+    @Mixin
+    ProxyOptions proxy;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--no-proxy", description = "Do not run a proxy on this worker.")
     boolean noProxy;
@@ -48,10 +54,10 @@ public final class WorkerCommand implements Callable<Integer> {
         WorkerNode worker = life.add(new WorkerNode(new WorkerConfig(id, advertise, capacity, null, null, null), channels));
         worker.start();
         if (!noProxy) {
-            life.add(ProxyRole.start(channels, http, dataDir.resolve("proxy"), id + "-proxy"));
+            life.add(ProxyRole.start(spec, proxy, channels, dataDir.resolve("proxy"), id + "-proxy"));
         }
         System.out.printf("berth worker %s ready (controllers %s)%s%n", id, controllers,
-                noProxy ? "" : ", proxy http://" + HostPort.text(http));
+                noProxy ? "" : ", proxy " + proxy.describe());
         System.out.flush();
         return life.runUntilStopped();
     }

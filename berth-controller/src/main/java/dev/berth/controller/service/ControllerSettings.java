@@ -14,6 +14,10 @@ import java.time.Duration;
  */
 public record ControllerSettings(String baseDomain, Duration maxTtl, int tcpPortFirst, int tcpPortLast,
                                  Duration retention, Duration workerLease) {
+    public ControllerSettings withTcpPorts(int first, int last) {
+        return new ControllerSettings(baseDomain, maxTtl, first, last, retention, workerLease);
+    }
+
     public static ControllerSettings defaults(String baseDomain) {
         return new ControllerSettings(baseDomain, Duration.ofDays(7), 31000, 31999, Duration.ofHours(1), Duration.ofSeconds(10));
     }

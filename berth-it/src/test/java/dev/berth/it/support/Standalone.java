@@ -12,6 +12,8 @@ public final class Standalone implements AutoCloseable {
     public final int apiPort = Ports.free();
     public final int httpPort = Ports.free();
     public final int raftPort = Ports.free();
+    /** Ten proxy ports for raw TCP instance ports, away from other tests' ranges. */
+    public final int tcpFirst = 40000 + new java.util.Random().nextInt(2000) * 10;
     public final Path dataDir;
     private final String name;
     private BerthProcess process;
@@ -30,6 +32,8 @@ public final class Standalone implements AutoCloseable {
                 "--http", "127.0.0.1:" + httpPort,
                 "--raft", "127.0.0.1:" + raftPort,
                 "--worker-id", workerId,
+                "--tcp-ports", tcpFirst + "-" + (tcpFirst + 9),
+                "--tcp", "127.0.0.1:" + tcpFirst + "-" + (tcpFirst + 9),
                 "--domain", "berth.localhost")).start();
         Eventually.until("standalone API up\n" + name, Duration.ofSeconds(60), () -> {
             if (!process.isAlive()) {

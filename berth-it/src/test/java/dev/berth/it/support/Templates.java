@@ -15,4 +15,15 @@ public final class Templates {
                  "readiness":{"port":"web","httpPath":"/","timeout":"30s"}}
                 """.formatted(name, defaultTtl, maxTtl);
     }
+
+    /** A raw TCP echo service (busybox nc running cat per connection). */
+    public static String tcpEcho(String name) {
+        return """
+                {"name":"%s","image":"berth/whoami:latest","command":["nc","-ll","-p","9000","-e","cat"],
+                 "ports":[{"name":"echo","containerPort":9000,"protocol":"tcp"}],
+                 "resources":{"memory":"32m","cpus":0.25,"pids":32},
+                 "ttl":{"default":"30m","max":"2h"},
+                 "readiness":{"port":"echo","timeout":"30s"}}
+                """.formatted(name);
+    }
 }

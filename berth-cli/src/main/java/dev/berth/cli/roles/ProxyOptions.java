@@ -1,0 +1,101 @@
+package dev.berth.cli.roles;
+
+import dev.berth.proxy.http.Entrypoint;
+import dev.berth.proxy.http.ProxyConfig;
+import dev.berth.proxy.http.TlsConfig;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * The proxy's entrypoints and tuning, the same for `standalone`, `worker` and `proxy`. Each
+ * entrypoint has its own address; all but HTTP are off unless given.
+ */
+public final class ProxyOptions {
+    @Option(names = "--http", defaultValue = "127.0.0.1:8080", converter = HostPort.class,
+            description = "HTTP entrypoint, routed by Host (default: ${DEFAULT-VALUE}).")
+    InetSocketAddress http;
+
+    @Option(names = "--https", converter = HostPort.class,
+            description = "HTTPS entrypoint: TLS terminated with the certificate chosen by SNI, then routed by Host (needs --https-cert).")
+    InetSocketAddress https;
+
+    @Option(names = "--https-cert", paramLabel = "CERT.pem,KEY.pem", split = ";",
+            description = "A certificate chain and its PKCS#8 key (PEM), repeatable; wildcard certificates work; files are reloaded when they change.")
+    List<String> httpsCerts = new ArrayList<>();
+
+    @Option(names = "--redirect-https", description = "Answer plain HTTP with a redirect to HTTPS.")
+    boolean redirectHttps;
+
+    @Option(names = "--tls", converter = HostPort.class,
+            description = "TLS passthrough entrypoint: routed by the ClientHello's SNI to tls ports, never decrypted.")
+    InetSocketAddress tls;
+
+    @Option(names = "--tcp", paramLabel = "HOST:FIRST-LAST",
+            description = "Raw TCP entrypoints: each port of the range that has a route listens and relays to its instance.")
+    String tcp;
+
+    @Option(names = "--metrics", converter = HostPort.class, description = "Prometheus metrics (/metrics) address.")
+    InetSocketAddress metrics;
+
+    @Option(names = "--threads", defaultValue = "0", description = "Event-loop threads; 0: two per core (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--access-log", description = "Log one structured line per proxied request.")
+    boolean accessLog;
+
+    ProxyConfig toConfig() {
+        ProxyConfig.Builder b = ProxyConfig.builder()
+                .entrypoint(Entrypoint.http("http", http.getHostString(), http.getPort()).withRedirectToHttps(redirectHttps))
+                .eventLoopThreads(threads)
+                .accessLog(accessLog);
+        if (https != null) {
+            if (httpsCerts.isEmpty()) {
+                throw new IllegalArgumentException("--https needs at least one --https-cert CERT.pem,KEY.pem");
+            }
+            List<TlsConfig.CertificateFiles> files = new ArrayList<>();
+            for (String pair : httpsCerts) {
+                String[] p = pair.split(",");
+                if (p.length != 2) {
+                    throw new IllegalArgumentException("--https-cert takes CERT.pem,KEY.pem, got '" + pair + "'");
+                }
+                files.add(new TlsConfig.CertificateFiles(Path.of(p[0].trim()), Path.of(p[1].trim())));
+            }
+            b.entrypoint(Entrypoint.https("https", https.getHostString(), https.getPort())).tls(TlsConfig.of(files));
+        }
+        if (tls != null) {
+            b.entrypoint(Entrypoint.tls("tls", tls.getHostString(), tls.getPort()));
+        }
+        if (tcp != null) {
+            int colon = tcp.lastIndexOf(':');
+            if (colon <= 0) {
+                throw new IllegalArgumentException("--tcp takes HOST:FIRST-LAST (e.g. 127.0.0.1:31000-31999), got '" + tcp + "'");
+            }
+            PortRange range = PortRange.parse(tcp.substring(colon + 1));
+            b.entrypoint(Entrypoint.tcp("tcp", tcp.substring(0, colon), range.first(), range.last()));
+        }
+        if (metrics != null) {
+            b.entrypoint(Entrypoint.metrics("metrics", metrics.getHostString(), metrics.getPort()));
+        }
+        return b.build();
+    }
+
+    String describe() {
+        StringBuilder s = new StringBuilder("http://" + HostPort.text(http));
+        if (https != null) {
+            s.append(", https://").append(HostPort.text(https));
+        }
+        if (tls != null) {
+            s.append(", tls passthrough ").append(HostPort.text(tls));
+        }
+        if (tcp != null) {
+            s.append(", tcp ").append(tcp);
+        }
+        if (metrics != null) {
+            s.append(", metrics http://").append(HostPort.text(metrics)).append("/metrics");
+        }
+        return s.toString();
+    }
+}
