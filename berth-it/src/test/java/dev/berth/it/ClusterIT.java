@@ -228,13 +228,23 @@ class ClusterIT {
         try {
             cluster.controllers.stream().filter(c -> !c.isAlive()).forEach(Node::launch);
             cluster.controllers.forEach(Node::awaitUp);
-            cluster.awaitLeader(Duration.ofSeconds(60));
+            Node newLeader = cluster.awaitLeader(Duration.ofSeconds(60));
+            long leaderSince = System.nanoTime();
             cluster.awaitCaughtUp(lagging, Duration.ofSeconds(60));
+            // Every worker streams to a controller again and has its lease renewed (not just a stale UP).
             for (Node w : cluster.workers) {
-                Eventually.until(w.id + " UP again", Duration.ofSeconds(60), () -> cluster.workerStatus(w.id).map("UP"::equals).orElse(false));
+                Eventually.until(w.id + " renews its lease again", Duration.ofSeconds(30), () -> leaseLeftMillis(newLeader, w.id) > 5_000);
             }
             JsonNode after = launchServed(lagging.api(), "team-after-outage");
             assertEquals("READY", after.get("state").asText());
+            // A new leader judges leases one lease period (10 s) after it took over: nothing may be lost then.
+            long waited = Duration.ofNanos(System.nanoTime() - leaderSince).toMillis();
+            if (waited < 13_000) {
+                sleep(13_000 - waited);
+            }
+            for (Node w : cluster.workers) {
+                assertEquals("UP", cluster.workerStatus(w.id).orElseThrow(), w.id + " after a lease period under the new leader");
+            }
         } finally {
             load.stop();
         }
@@ -243,6 +253,16 @@ class ClusterIT {
         System.out.println("[ClusterIT] load while the controllers came back: " + load.summary());
         assertEquals(0, load.failed(), load.summary());
         assertEquals("READY", cluster.instance(id).get("state").asText(), "the instance survived the outage");
+    }
+
+    /** The worker's lease as the given controller sees it: milliseconds until it lapses (negative once lapsed). */
+    private static long leaseLeftMillis(Node controller, String workerId) {
+        for (JsonNode w : Http.get(controller.api() + "/nodes").json().path("workers")) {
+            if (workerId.equals(w.path("id").asText())) {
+                return w.path("leaseExpiresInMillis").asLong(Long.MIN_VALUE);
+            }
+        }
+        return Long.MIN_VALUE;
     }
 
     private static void assertServes(Node router, String hostname, String id, String when) {

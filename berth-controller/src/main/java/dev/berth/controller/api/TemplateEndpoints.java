@@ -28,7 +28,7 @@ final class TemplateEndpoints {
     static Template named(Template body, String pathName) {
         if (body.name() == null || body.name().isBlank()) {
             return new Template(pathName, body.image(), body.command(), body.ports(), body.env(),
-                    body.resources(), body.ttl(), body.readiness());
+                    body.resources(), body.ttl(), body.readiness(), body.onWorkerLost());
         }
         if (!body.name().equals(pathName)) {
             throw new BerthException(ErrorCode.INVALID_REQUEST,

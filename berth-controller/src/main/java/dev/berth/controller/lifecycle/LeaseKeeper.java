@@ -2,7 +2,13 @@ package dev.berth.controller.lifecycle;
 
 import dev.berth.controller.state.Command;
 import dev.berth.controller.store.StateStore;
+import dev.berth.controller.scheduling.Scheduler;
+import dev.berth.model.Instance;
+import dev.berth.model.InstanceState;
+import dev.berth.model.Template;
 import dev.berth.model.WorkerInfo;
+import dev.berth.model.WorkerLossPolicy;
+import java.util.Optional;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +30,7 @@ public final class LeaseKeeper {
     private final Duration lease;
     private final Clock clock;
     private final Map<String, Long> lastHeard = new ConcurrentHashMap<>();
+    private final Scheduler scheduler = new Scheduler();
     private long leaderSince = -1;
 
     public LeaseKeeper(StateStore store, Duration lease, Clock clock) {
@@ -81,10 +88,33 @@ public final class LeaseKeeper {
 
     private void expire(long now) {
         List<WorkerInfo> lapsed = store.read(s -> s.workers().stream()
-                .filter(w -> w.status() == WorkerInfo.Status.UP && w.leaseExpiresAt() < now).toList());
+                .filter(w -> w.status() == WorkerInfo.Status.UP && w.leaseExpiresAt() < now)
+                // A worker streaming to this very controller is alive, whatever renewal is still in flight.
+                .filter(w -> now - lastHeard.getOrDefault(w.id(), Long.MIN_VALUE / 2) >= lease.toMillis())
+                .toList());
         for (WorkerInfo w : lapsed) {
             LOG.warn("worker {} lease lapsed {} ms ago: marking it down", w.id(), now - w.leaseExpiresAt());
             store.submit(new Command.MarkWorkerDown(w.id(), now));
+        }
+        relaunchLost(now);
+    }
+
+    /** LOST instances whose template says relaunch go to another worker, chosen here by the leader. */
+    private void relaunchLost(long now) {
+        List<Instance> lost = store.read(s -> s.instances().stream()
+                .filter(i -> i.state() == InstanceState.LOST && i.expiresAt() > now)
+                .filter(i -> {
+                    Template t = s.template(i.template());
+                    return t != null && t.onWorkerLost() == WorkerLossPolicy.RELAUNCH;
+                }).toList());
+        for (Instance i : lost) {
+            Optional<WorkerInfo> target = store.read(s -> scheduler.place(s.workers(), s.instances()));
+            if (target.isEmpty()) {
+                LOG.warn("cannot relaunch {}: no worker with free capacity", i.id());
+                return;
+            }
+            LOG.info("relaunching {} on {}", i.id(), target.get().id());
+            store.submit(new Command.RelaunchInstance(i.id(), target.get().id(), now));
         }
     }
 }

@@ -65,6 +65,7 @@ public final class ClusterState {
             case RegisterWorker c -> registerWorker(c);
             case RenewLeases c -> renewLeases(c);
             case MarkWorkerDown c -> markWorkerDown(m, c);
+            case Command.RelaunchInstance c -> relaunch(m, c);
             case Command.RegisterController c -> {
                 controllers.put(c.controller().id(), c.controller());
                 yield CommandResult.ok();
@@ -183,6 +184,23 @@ public final class ClusterState {
             }
         }
         return CommandResult.ok();
+    }
+
+    private CommandResult relaunch(Mutation m, Command.RelaunchInstance c) {
+        Instance current = instances.get(c.id());
+        if (current == null || current.state() != InstanceState.LOST) {
+            return CommandResult.fail(ErrorCode.CONFLICT, "only a LOST instance can be relaunched: " + c.id());
+        }
+        WorkerInfo worker = workers.get(c.workerId());
+        if (worker == null || worker.status() != WorkerInfo.Status.UP) {
+            return CommandResult.fail(ErrorCode.NO_CAPACITY, "worker '" + c.workerId() + "' is not up");
+        }
+        Instance next = new Instance(current.id(), current.template(), current.owner(), current.hostname(), c.workerId(),
+                InstanceState.SCHEDULED, "relaunched on " + c.workerId() + " after worker " + current.workerId() + " was lost",
+                current.createdAt(), current.expiresAt(), current.maxExpiresAt(), c.at(), current.ports(),
+                current.tcpPorts(), current.env(), Map.of());
+        m.put(current, next);
+        return CommandResult.ok(next);
     }
 
     // ---- workers ----

@@ -26,6 +26,7 @@ import java.util.Map;
         @JsonSubTypes.Type(value = Command.MarkWorkerDown.class, name = "mark-worker-down"),
         @JsonSubTypes.Type(value = Command.RegisterController.class, name = "register-controller"),
         @JsonSubTypes.Type(value = Command.ForgetController.class, name = "forget-controller"),
+        @JsonSubTypes.Type(value = Command.RelaunchInstance.class, name = "relaunch-instance"),
 })
 public sealed interface Command {
 
@@ -63,6 +64,10 @@ public sealed interface Command {
 
     /** One entry renews many workers' leases, so heartbeats cost one log entry per interval, not one per worker. */
     record RenewLeases(Map<String, Long> leaseExpiresAt) implements Command {
+    }
+
+    /** A LOST instance of a template that says so starts again on another worker, same id and hostname. */
+    record RelaunchInstance(String id, String workerId, long at) implements Command {
     }
 
     /** A controller announces where its API and gRPC are, for `berth nodes` and for clients. */

@@ -141,6 +141,28 @@ class ClusterStateTest {
     }
 
     @Test
+    void lostInstanceRelaunchesOnAnotherWorkerUnderTheSameHostname() {
+        ClusterState s = replay(List.of(new Command.PutTemplate(Fixtures.template("whoami")), Fixtures.worker("w1"), Fixtures.worker("w2"),
+                Fixtures.create("aaaaaaaaaa", "w1", 31000)));
+        s.apply(5, Fixtures.ready("aaaaaaaaaa", "w1", 32000));
+        assertEquals(ErrorCode.CONFLICT, s.apply(6, new Command.RelaunchInstance("aaaaaaaaaa", "w2", T0 + 6)).result().error(),
+                "a READY instance is not relaunched");
+        s.apply(7, new Command.MarkWorkerDown("w1", T0 + 7));
+        assertEquals(ErrorCode.NO_CAPACITY, s.apply(8, new Command.RelaunchInstance("aaaaaaaaaa", "w1", T0 + 8)).result().error(),
+                "not onto a DOWN worker");
+
+        s.apply(9, new Command.RelaunchInstance("aaaaaaaaaa", "w2", T0 + 9));
+        var relaunched = s.instance("aaaaaaaaaa");
+        assertEquals(InstanceState.SCHEDULED, relaunched.state());
+        assertEquals("w2", relaunched.workerId());
+        assertEquals("aaaaaaaaaa.berth.localhost", relaunched.hostname());
+        assertTrue(relaunched.endpoints().isEmpty());
+        // The old worker's late report no longer counts.
+        s.apply(10, Fixtures.ready("aaaaaaaaaa", "w1", 32000));
+        assertEquals(InstanceState.SCHEDULED, s.instance("aaaaaaaaaa").state());
+    }
+
+    @Test
     void extendWithinMaxMovesExpiry() {
         ClusterState s = replay(List.of(new Command.PutTemplate(Fixtures.template("whoami")), Fixtures.worker("w1"),
                 Fixtures.create("a3f4b92c8d", "w1", 31000)));

@@ -6,6 +6,7 @@ import dev.berth.protocol.v1.WatchRequest;
 import dev.berth.proxy.routing.RouteTable;
 import dev.berth.proxy.routing.RouteTableHolder;
 import io.grpc.Channel;
+import io.grpc.ManagedChannel;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.io.IOException;
@@ -106,6 +107,11 @@ public final class RouteWatcher implements AutoCloseable {
         pendingReconnect = null;
         long gen = ++generation;
         int index = channelIndex;
+        // A channel whose controller was down sits in gRPC's own reconnect backoff (up to 2 minutes),
+        // failing every call at once: this watcher paces its attempts itself, so reconnect now.
+        if (channels.get(index) instanceof ManagedChannel managed) {
+            managed.resetConnectBackoff();
+        }
         long from = holder.current().version();
         WatchRequest request = WatchRequest.newBuilder().setFromVersion(from).setProxyId(options.proxyId()).build();
         log.debug("watching routes on controller #{} from version {}", index, from);

@@ -9,6 +9,7 @@ import dev.berth.protocol.v1.WorkerMessage;
 import dev.berth.protocol.v1.WorkerServiceGrpc;
 import dev.berth.worker.reconcile.AssignmentTarget;
 import io.grpc.Channel;
+import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
@@ -107,6 +108,11 @@ public final class WorkerAgent implements AutoCloseable {
         int index = nextController;
         nextController = (nextController + 1) % controllers.size();
         Session session = new Session(index);
+        // A channel whose controller was down sits in gRPC's own reconnect backoff (up to 2 minutes),
+        // failing every call at once: this agent paces its attempts itself, so reconnect now.
+        if (controllers.get(index) instanceof ManagedChannel managed) {
+            managed.resetConnectBackoff();
+        }
         try {
             StreamObserver<WorkerMessage> requests = WorkerServiceGrpc.newStub(controllers.get(index)).connect(session);
             synchronized (lock) {
