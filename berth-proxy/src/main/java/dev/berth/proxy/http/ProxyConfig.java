@@ -22,7 +22,8 @@ import java.util.Set;
  * @param maxHeaderSize          larger header blocks: 431
  * @param maxRequestBodyBytes    larger bodies: 413; 0 for no limit
  * @param backendPoolIdleTimeout idle pooled backend connections are closed after this
- * @param maxIdlePerBackend      pooled idle connections kept per backend and event loop
+ * @param maxIdlePerBackend      pooled idle connections kept per backend and event loop (default 256: at least the
+ *                               concurrency a busy route reaches, else every burst above it opens and closes connections)
  * @param tunnelIdleTimeout      WebSocket, TLS passthrough and TCP connections with no bytes either way for this long are closed
  * @param accessLog              log one line per request (logger {@code dev.berth.proxy.access})
  * @param tls                    certificates for HTTPS entrypoints; {@code null} when there is none
@@ -103,7 +104,7 @@ public record ProxyConfig(
         private int maxHeaderSize = 16384;
         private long maxRequestBodyBytes;
         private Duration backendPoolIdleTimeout = Duration.ofSeconds(30);
-        private int maxIdlePerBackend = 16;
+        private int maxIdlePerBackend = 256;
         private Duration tunnelIdleTimeout = Duration.ofMinutes(10);
         private boolean accessLog;
         private TlsConfig tls;
