@@ -60,7 +60,12 @@ public final class ControllerNode implements AutoCloseable {
                                 + " or read routes; give the controller --tls-cert, --tls-key and --tls-ca", config.grpc());
                     }
                 }
-                grpcServers.add(network.addService(workers).addService(routes).build().start());
+                // Workers and proxies ping every 10 s to notice a dead controller; allow it, or the
+                // server answers GOAWAY too_many_pings and resets every stream every half minute.
+                grpcServers.add(network
+                        .permitKeepAliveTime(5, TimeUnit.SECONDS)
+                        .permitKeepAliveWithoutCalls(true)
+                        .addService(workers).addService(routes).build().start());
             }
             if (config.inProcessName() != null) {
                 grpcServers.add(InProcessServerBuilder.forName(config.inProcessName())

@@ -27,6 +27,12 @@ final class RouteHistory implements Consumer<StateChange> {
 
     @Override
     public void accept(StateChange change) {
+        if (change.reset()) {
+            // The deltas that led to the installed snapshot were never seen here.
+            deltas.clear();
+            floor = change.routes().version();
+            return;
+        }
         if (change.routes().isEmpty()) {
             return;
         }

@@ -56,6 +56,12 @@ public final class RouteWatchService extends RouteServiceGrpc.RouteServiceImplBa
         // The version the initial messages bring the proxy to; set under the state lock before any delta can arrive.
         AtomicLong base = new AtomicLong();
         Consumer<StateChange> listener = change -> {
+            if (change.reset()) {
+                RouteUpdate full = store.read(s -> RouteMessages.full(s.routeVersion(), s.routes()));
+                base.set(full.getVersion());
+                sender.send(full);
+                return;
+            }
             if (!change.routes().isEmpty() && change.routes().version() > base.get()) {
                 sender.send(RouteMessages.delta(change.routes()));
             }

@@ -102,21 +102,27 @@ public final class WorkerStreamService extends WorkerServiceGrpc.WorkerServiceIm
             leases.heardFrom(workerId);
             sender = new StreamSender<>("worker-stream-" + workerId, observer);
             listener = this::onChange;
-            AssignmentSnapshot snapshot = store.readAndSubscribe(state -> {
-                AssignmentSnapshot.Builder b = AssignmentSnapshot.newBuilder();
-                for (Instance i : state.instances()) {
-                    if (i.workerId().equals(workerId) && i.state().wantsContainer()) {
-                        b.addAssignments(Assignments.of(i, state.template(i.template())));
-                    }
-                }
-                return b.build();
-            }, listener);
+            AssignmentSnapshot snapshot = store.readAndSubscribe(this::assignments, listener);
             sender.send(ControllerMessage.newBuilder().setSnapshot(snapshot).build());
             LOG.info("worker {} connected at {} with {} assignment(s)", workerId, hello.getAdvertiseAddress(), snapshot.getAssignmentsCount());
         }
 
+        private AssignmentSnapshot assignments(dev.berth.controller.state.ClusterState state) {
+            AssignmentSnapshot.Builder b = AssignmentSnapshot.newBuilder();
+            for (Instance i : state.instances()) {
+                if (i.workerId().equals(workerId) && i.state().wantsContainer()) {
+                    b.addAssignments(Assignments.of(i, state.template(i.template())));
+                }
+            }
+            return b.build();
+        }
+
         /** Runs on the apply thread, under the state lock. */
         private void onChange(StateChange change) {
+            if (change.reset()) {
+                sender.send(ControllerMessage.newBuilder().setSnapshot(store.read(this::assignments)).build());
+                return;
+            }
             AssignmentDelta.Builder delta = AssignmentDelta.newBuilder();
             for (StateChange.InstanceChange c : change.instances()) {
                 boolean wasHere = runsHere(c.before());

@@ -27,6 +27,7 @@ import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.MD5FileUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,13 +49,31 @@ final class BerthStateMachine extends BaseStateMachine {
 
     @Override
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
-        super.initialize(server, groupId, raftStorage);
-        storage.init(raftStorage);
-        reinitialize();
+        getLifeCycle().startAndTransition(() -> {
+            super.initialize(server, groupId, raftStorage);
+            storage.init(raftStorage);
+            load(false);
+        });
     }
 
+    /** Ratis pauses the state machine before it writes a snapshot sent by the leader into place. */
+    @Override
+    public void pause() {
+        getLifeCycle().transition(LifeCycle.State.PAUSING);
+        getLifeCycle().transition(LifeCycle.State.PAUSED);
+    }
+
+    /** Called after a snapshot from the leader was installed: start again from it. */
     @Override
     public void reinitialize() throws IOException {
+        load(true);
+        if (getLifeCycleState() == LifeCycle.State.PAUSED) {
+            getLifeCycle().transition(LifeCycle.State.STARTING);
+            getLifeCycle().transition(LifeCycle.State.RUNNING);
+        }
+    }
+
+    private void load(boolean installed) throws IOException {
         SingleFileSnapshotInfo snapshot = storage.loadLatestSnapshot();
         if (snapshot == null || !Files.exists(snapshot.getFile().getPath())) {
             return;
@@ -70,7 +89,7 @@ final class BerthStateMachine extends BaseStateMachine {
             state.replace(loaded);
         }
         updateLastAppliedTermIndex(last);
-        LOG.info("loaded snapshot at {}", last);
+        LOG.info(installed ? "installed snapshot from the leader at {}" : "loaded snapshot at {}", last);
     }
 
     @Override

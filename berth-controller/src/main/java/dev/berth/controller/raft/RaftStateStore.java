@@ -42,6 +42,7 @@ import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.NetUtils;
+import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 
 /**
@@ -89,6 +90,14 @@ public final class RaftStateStore implements StateStore {
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, config.snapshotThreshold());
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(props, true);
+        // Compaction follows the snapshot interval: the log is cut in segments of about a
+        // thousand bytes per snapshot entry, and closed segments behind a snapshot are purged,
+        // so a follower that was away long enough is caught up with a snapshot install.
+        RaftServerConfigKeys.Log.setPurgeGap(props, (int) Math.max(1, Math.min(config.snapshotThreshold(), 1024)));
+        RaftServerConfigKeys.Log.setSegmentSizeMax(props, SizeInBytes.valueOf(
+                Math.max(16L << 10, Math.min(config.snapshotThreshold() << 10, 32L << 20))));
+        // Two snapshots on disk are enough: the newest, and the one before in case it is torn.
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(props, 2);
         // Elections in well under a second on a LAN; a kill -9 of the leader costs about this much.
         RaftServerConfigKeys.Rpc.setTimeoutMin(props, TimeDuration.valueOf(300, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(props, TimeDuration.valueOf(600, TimeUnit.MILLISECONDS));

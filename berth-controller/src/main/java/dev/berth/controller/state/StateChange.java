@@ -8,8 +8,19 @@ import java.util.List;
 /**
  * What one applied log entry changed, handed to listeners (route watches, worker streams,
  * events) on the apply thread. {@code before} null: created; {@code after} null: purged.
+ * {@code reset}: the whole state was replaced by an installed snapshot, so there are no
+ * per-entry changes to give; listeners start again from the full state (routes at {@code routes().version()}).
  */
-public record StateChange(long index, List<InstanceChange> instances, RouteDelta routes) {
+public record StateChange(long index, List<InstanceChange> instances, RouteDelta routes, boolean reset) {
+
+    public StateChange(long index, List<InstanceChange> instances, RouteDelta routes) {
+        this(index, instances, routes, false);
+    }
+
+    public static StateChange reset(long index, long routeVersion) {
+        return new StateChange(index, List.of(), new RouteDelta(routeVersion, List.of(), List.of()), true);
+    }
+
 
     public record InstanceChange(Instance before, Instance after) {
     }
@@ -22,6 +33,6 @@ public record StateChange(long index, List<InstanceChange> instances, RouteDelta
     }
 
     public boolean isEmpty() {
-        return instances.isEmpty() && routes.isEmpty();
+        return !reset && instances.isEmpty() && routes.isEmpty();
     }
 }

@@ -30,17 +30,21 @@ public final class GuardedState {
             ClusterState.Applied applied = state.apply(index, command);
             alsoLocked.run();
             if (!applied.change().isEmpty()) {
-                for (Consumer<StateChange> l : listeners) {
-                    try {
-                        l.accept(applied.change());
-                    } catch (RuntimeException e) {
-                        LOG.warn("state listener failed at index {}", index, e);
-                    }
-                }
+                notifyListeners(applied.change());
             }
             return applied;
         } finally {
             lock.writeLock().unlock();
+        }
+    }
+
+    private void notifyListeners(StateChange change) {
+        for (Consumer<StateChange> l : listeners) {
+            try {
+                l.accept(change);
+            } catch (RuntimeException e) {
+                LOG.warn("state listener failed at index {}", change.index(), e);
+            }
         }
     }
 
@@ -59,6 +63,7 @@ public final class GuardedState {
         lock.writeLock().lock();
         try {
             state = ClusterState.restore(snapshot);
+            notifyListeners(StateChange.reset(snapshot.appliedIndex(), snapshot.routeVersion()));
         } finally {
             lock.writeLock().unlock();
         }

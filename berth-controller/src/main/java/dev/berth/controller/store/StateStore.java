@@ -20,7 +20,10 @@ public interface StateStore extends AutoCloseable {
     /** {@link #submit} and wait: the command's result, or the {@link dev.berth.model.BerthException} that refused it. */
     default CommandResult commit(Command command) {
         try {
-            return submit(command).join();
+            CommandResult result = submit(command).join();
+            // Read-your-writes on this controller: a follower may learn of the commit after its proposer.
+            awaitApplied(result.index(), java.time.Duration.ofSeconds(5));
+            return result;
         } catch (java.util.concurrent.CompletionException e) {
             if (e.getCause() instanceof RuntimeException re) {
                 throw re;

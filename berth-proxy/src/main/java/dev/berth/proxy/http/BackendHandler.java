@@ -6,27 +6,35 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.util.ReferenceCountUtil;
-import java.util.concurrent.ScheduledFuture;
 
 /**
- * Last handler of a backend connection. It relays to whichever client handler owns the
- * connection; while the connection sits idle in the pool it owns it itself, and anything
- * arriving then is a protocol error.
+ * Last handler of a backend connection, and the connection's handle in its pool. It relays to
+ * whichever client handler owns the connection; while the connection sits idle in the pool it
+ * owns it itself, and anything arriving then is a protocol error.
  */
 final class BackendHandler extends ChannelInboundHandlerAdapter {
     final Endpoint endpoint;
-    private final BackendPool pool;
+    private final BackendPool.LoopPool pool;
     private BackendListener owner;
     private Throwable failure;
-    ScheduledFuture<?> idleTimer;
+    Channel channel;
+    /** Carried an exchange before: a failure on it may be the backend having closed it while idle. */
+    boolean used;
+    /** In its pool's idle queue. */
+    boolean pooled;
+    /** When it last went back to the pool (System.nanoTime). */
+    long idleSince;
+    /** The pool's idle check is scheduled for this connection. */
+    boolean idleCheckScheduled;
 
-    BackendHandler(Endpoint endpoint, BackendPool pool) {
+    BackendHandler(Endpoint endpoint, BackendPool.LoopPool pool) {
         this.endpoint = endpoint;
         this.pool = pool;
     }
 
-    static BackendHandler of(Channel ch) {
-        return ch.pipeline().get(BackendHandler.class);
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
     }
 
     void owner(BackendListener listener) {
@@ -80,7 +88,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
         if (o != null) {
             o.onBackendClosed(failure);
         } else {
-            pool.evict(ctx.channel(), this);
+            pool.evict(this);
         }
     }
 }

@@ -9,8 +9,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -23,18 +21,21 @@ import java.util.concurrent.TimeUnit;
  * takes a backend connection on its own event loop, so relaying never crosses threads and the
  * pool needs no locks. Idle connections are reused newest first (the warmest socket, and the
  * oldest ones age out) and closed after {@code idleTimeout}.
+ *
+ * <p>The hot path allocates nothing: taking an idle connection returns it directly (no future),
+ * and the idle timeout is one check per connection and {@code idleTimeout}, not a timer per use.
  */
 final class BackendPool {
     /** Response header blocks may be larger than what clients are allowed to send. */
     private static final int BACKEND_MAX_HEADER_SIZE = 65536;
 
     private final Bootstrap bootstrap;
-    private final long idleTimeoutMillis;
+    private final long idleTimeoutNanos;
     private final int maxIdlePerBackend;
-    private final Map<EventLoop, Map<Endpoint, ArrayDeque<Channel>>> idle = new ConcurrentHashMap<>();
+    private final Map<EventLoop, LoopPool> pools = new ConcurrentHashMap<>();
 
     BackendPool(Transport transport, ProxyConfig config) {
-        this.idleTimeoutMillis = config.backendPoolIdleTimeout().toMillis();
+        this.idleTimeoutNanos = config.backendPoolIdleTimeout().toNanos();
         this.maxIdlePerBackend = config.maxIdlePerBackend();
         this.bootstrap = new Bootstrap()
                 .channel(transport.socketChannel())
@@ -44,89 +45,120 @@ final class BackendPool {
                 .option(ChannelOption.SO_KEEPALIVE, true);
     }
 
-    /** A connection to {@code endpoint} on {@code loop}; call on {@code loop}. */
-    Future<Channel> acquire(EventLoop loop, Endpoint endpoint) {
-        ArrayDeque<Channel> q = loopPool(loop).get(endpoint);
-        if (q != null) {
-            Channel ch;
-            while ((ch = q.pollLast()) != null) {
-                BackendHandler h = BackendHandler.of(ch);
-                if (h != null && h.idleTimer != null) {
-                    h.idleTimer.cancel(false);
-                    h.idleTimer = null;
-                }
-                if (ch.isActive() && h != null) {
-                    return loop.newSucceededFuture(ch);
-                }
-                ch.close();
-            }
-        }
-        Promise<Channel> promise = loop.newPromise();
-        ChannelFuture cf = bootstrap.clone(loop)
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast("http", new HttpClientCodec(
-                                new HttpDecoderConfig().setMaxHeaderSize(BACKEND_MAX_HEADER_SIZE).setMaxChunkSize(65536),
-                                false, false));
-                        ch.pipeline().addLast("backend", new BackendHandler(endpoint, BackendPool.this));
-                    }
-                })
-                .connect(InetSocketAddress.createUnresolved(endpoint.host(), endpoint.port()));
-        cf.addListener(f -> {
-            if (f.isSuccess()) {
-                promise.setSuccess(cf.channel());
-            } else {
-                promise.setFailure(f.cause());
-            }
-        });
-        return promise;
+    /** The pool of {@code loop}; a client handler looks it up once and keeps it. */
+    LoopPool forLoop(EventLoop loop) {
+        return pools.computeIfAbsent(loop, LoopPool::new);
     }
 
-    /** Returns a connection whose last exchange completed cleanly; anything else must be closed instead. */
-    void release(Channel ch) {
-        BackendHandler h = BackendHandler.of(ch);
-        if (h == null || !ch.isActive() || maxIdlePerBackend == 0) {
-            ch.close();
-            return;
+    /** The backend connections of one event loop; every method must be called on that loop. */
+    final class LoopPool {
+        private final EventLoop loop;
+        private final Map<Endpoint, ArrayDeque<BackendHandler>> idle = new HashMap<>();
+
+        private LoopPool(EventLoop loop) {
+            this.loop = loop;
         }
-        h.owner(null);
-        ArrayDeque<Channel> q = loopPool(ch.eventLoop()).computeIfAbsent(h.endpoint, e -> new ArrayDeque<>());
-        if (q.size() >= maxIdlePerBackend) {
-            Channel oldest = q.pollFirst();
-            if (oldest != null) {
-                oldest.close();
+
+        /** An open idle connection to {@code endpoint}, newest first, or {@code null}. */
+        BackendHandler pollIdle(Endpoint endpoint) {
+            ArrayDeque<BackendHandler> q = idle.get(endpoint);
+            if (q == null) {
+                return null;
+            }
+            BackendHandler h;
+            while ((h = q.pollLast()) != null) {
+                h.pooled = false;
+                if (h.channel.isActive()) {
+                    return h;
+                }
+                h.channel.close();
+            }
+            return null;
+        }
+
+        /** A new connection to {@code endpoint} on this loop; its {@link BackendHandler} is in the pipeline. */
+        ChannelFuture connect(Endpoint endpoint) {
+            return bootstrap.clone(loop)
+                    .handler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            ch.pipeline().addLast("http", new HttpClientCodec(
+                                    new HttpDecoderConfig().setMaxHeaderSize(BACKEND_MAX_HEADER_SIZE).setMaxChunkSize(65536),
+                                    false, false));
+                            ch.pipeline().addLast("backend", new BackendHandler(endpoint, LoopPool.this));
+                        }
+                    })
+                    .connect(InetSocketAddress.createUnresolved(endpoint.host(), endpoint.port()));
+        }
+
+        /**
+         * Returns a connection whose last exchange completed cleanly (anything else must be closed
+         * instead); {@code now} is the caller's System.nanoTime().
+         */
+        void release(BackendHandler h, long now) {
+            Channel ch = h.channel;
+            h.owner(null);
+            if (!ch.isActive() || maxIdlePerBackend == 0) {
+                ch.close();
+                return;
+            }
+            ArrayDeque<BackendHandler> q = idle.get(h.endpoint);
+            if (q == null) {
+                q = new ArrayDeque<>();
+                idle.put(h.endpoint, q);
+            }
+            if (q.size() >= maxIdlePerBackend) {
+                BackendHandler oldest = q.pollFirst();
+                if (oldest != null) {
+                    oldest.pooled = false;
+                    oldest.channel.close();
+                }
+            }
+            q.addLast(h);
+            h.pooled = true;
+            h.idleSince = now;
+            if (idleTimeoutNanos > 0 && !h.idleCheckScheduled) {
+                scheduleIdleCheck(h, idleTimeoutNanos);
+            }
+            ch.read(); // so an EOF from the backend is noticed while idle
+        }
+
+        private void scheduleIdleCheck(BackendHandler h, long delayNanos) {
+            h.idleCheckScheduled = true;
+            loop.schedule(() -> checkIdle(h), delayNanos, TimeUnit.NANOSECONDS);
+        }
+
+        /** Closes the connection once it has sat idle for the timeout; a connection in use is checked again when released. */
+        private void checkIdle(BackendHandler h) {
+            h.idleCheckScheduled = false;
+            if (!h.pooled || !h.channel.isActive()) {
+                return;
+            }
+            long left = h.idleSince + idleTimeoutNanos - System.nanoTime();
+            if (left > 0) {
+                scheduleIdleCheck(h, left);
+                return;
+            }
+            remove(h);
+            h.channel.close();
+        }
+
+        /** A pooled connection closed by itself. */
+        void evict(BackendHandler h) {
+            if (h.pooled) {
+                remove(h);
             }
         }
-        q.addLast(ch);
-        if (idleTimeoutMillis > 0) {
-            h.idleTimer = ch.eventLoop().schedule(() -> {
-                h.idleTimer = null;
-                ch.close();
-            }, idleTimeoutMillis, TimeUnit.MILLISECONDS);
-        }
-        ch.read(); // so an EOF from the backend is noticed while idle
-    }
 
-    /** A pooled connection closed by itself. */
-    void evict(Channel ch, BackendHandler h) {
-        if (h.idleTimer != null) {
-            h.idleTimer.cancel(false);
-            h.idleTimer = null;
-        }
-        Map<Endpoint, ArrayDeque<Channel>> byEndpoint = idle.get(ch.eventLoop());
-        if (byEndpoint != null) {
-            ArrayDeque<Channel> q = byEndpoint.get(h.endpoint);
+        private void remove(BackendHandler h) {
+            h.pooled = false;
+            ArrayDeque<BackendHandler> q = idle.get(h.endpoint);
             if (q != null) {
-                q.remove(ch);
+                q.remove(h);
                 if (q.isEmpty()) {
-                    byEndpoint.remove(h.endpoint);
+                    idle.remove(h.endpoint);
                 }
             }
         }
-    }
-
-    private Map<Endpoint, ArrayDeque<Channel>> loopPool(EventLoop loop) {
-        return idle.computeIfAbsent(loop, l -> new HashMap<>());
     }
 }

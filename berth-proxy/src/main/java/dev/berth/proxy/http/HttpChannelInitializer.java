@@ -4,24 +4,27 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.flow.FlowControlHandler;
-import io.netty.handler.timeout.IdleStateHandler;
-import java.util.concurrent.TimeUnit;
 
 /** The HTTP/1.1 part of a client pipeline, shared by plain HTTP and by HTTPS after the handshake. */
 final class HttpChannelInitializer {
     private HttpChannelInitializer() {
     }
 
-    /** @param httpsRedirectPort answer every request with a redirect to https on this port; -1: proxy normally */
+    /**
+     * Three handlers, nothing per request beyond them: a byte watcher in front of the codec (it
+     * tells the proxy handler when a request's first byte and each client read arrive), the codec,
+     * and the proxy handler, which queues decoded messages itself and runs every timeout of the
+     * connection on one timer.
+     *
+     * @param httpsRedirectPort answer every request with a redirect to https on this port; -1: proxy normally
+     */
     static void addHttp1(Channel ch, ProxyContext px, String entrypoint, String scheme, int httpsRedirectPort) {
         ProxyConfig c = px.config();
         ChannelPipeline p = ch.pipeline();
-        p.addLast("idle", new IdleStateHandler(0, 0, c.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
-        p.addLast("request-timeout", new RequestReadTimeoutHandler(c.idleTimeout().toMillis(), c.requestHeaderTimeout().toMillis()));
+        HttpProxyHandler proxy = new HttpProxyHandler(px, entrypoint, scheme, false, httpsRedirectPort);
+        p.addLast("bytes-in", proxy.bytesIn());
         p.addLast("http", new HttpServerCodec(decoderConfig(c)));
-        p.addLast("flow", new FlowControlHandler());
-        p.addLast("proxy", new HttpProxyHandler(px, entrypoint, scheme, false, httpsRedirectPort));
+        p.addLast("proxy", proxy);
     }
 
     static HttpDecoderConfig decoderConfig(ProxyConfig c) {

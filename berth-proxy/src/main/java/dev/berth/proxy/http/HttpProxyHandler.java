@@ -1,12 +1,14 @@
 package dev.berth.proxy.http;
 
 import dev.berth.model.Route;
+import dev.berth.proxy.metrics.ProxyMetrics;
 import dev.berth.proxy.routing.HostNames;
 import dev.berth.proxy.tcp.Splice;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
@@ -18,6 +20,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
@@ -33,11 +36,10 @@ import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
-import java.util.List;
+import java.util.Iterator;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -45,18 +47,27 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Proxies the HTTP exchanges of one client connection (or one h2 stream) to backends, one
- * exchange at a time. Reads are explicit (auto-read off, {@link FlowControlHandler} in front
- * delivering one message per read): the client is read only while the backend can take more,
- * and the backend only while the client can, so bodies stream through in bounded memory and
- * pipelined requests wait their turn.
+ * exchange at a time. Reads are explicit (auto-read off): decoded client messages wait in a
+ * small queue until the exchange wants them, the client is read only while the backend can take
+ * more, and the backend only while the client can, so bodies stream through in bounded memory
+ * and pipelined requests wait their turn. Once a request is complete the client is read ahead by
+ * at most one read, which keeps the socket's epoll interest unchanged between requests (no
+ * {@code epoll_ctl} per request) and notices a client that goes away.
  *
  * <p>Everything here runs on the client's event loop, which is also the backend connection's.
+ * The hot path of a keep-alive exchange allocates no futures or timers: one timer per connection
+ * watches every timeout of HTTP/1 (idle keep-alive, request header, stalled client, silent
+ * backend) by comparing timestamps and progress counters, firing at most every
+ * {@link #tickNanos} and exactly at a deadline that falls sooner. Writes to the backend are
+ * flushed once per client read, writes to the client once per backend read.
  */
 final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements BackendListener {
     private static final Logger log = LoggerFactory.getLogger(HttpProxyHandler.class);
     /** Bodies of requests answered locally are read and dropped up to this size, then the connection is closed. */
     private static final long MAX_DISCARD = 64 * 1024;
     private static final int MAX_ATTEMPTS = 2;
+    /** No deadline. */
+    private static final long NONE = Long.MAX_VALUE;
 
     private enum State { AWAIT_REQUEST, CONNECTING, PROXYING, DISCARDING, CLOSED }
 
@@ -65,11 +76,48 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private final String scheme;
     private final boolean http2Stream;
     private final int httpsRedirectPort;
+    private final long idleNanos;
+    private final long headerNanos;
+    private final long backendNanos;
+    /** The longest the connection timer sleeps: the shortest timeout it watches (0: no timer). */
+    private final long tickNanos;
+    private final Runnable timerTask = this::onTimer;
     private ChannelHandlerContext ctx;
-    private RequestReadTimeoutHandler readTimeout;
+    private BackendPool.LoopPool pool;
     private State state = State.AWAIT_REQUEST;
-    private boolean readPending;
     private boolean started;
+    private String clientIp;
+
+    // Client reads: decoded messages wait here until the exchange wants one.
+    private final ArrayDeque<Object> inbound = new ArrayDeque<>(4);
+    private boolean wantMessage;
+    private boolean delivering;
+    /** A read was asked of the channel and no read cycle has started since (HTTP/1), or no message came (h2). */
+    private boolean readRequested;
+    /** Between the first bytes of a client read and its channelReadComplete (HTTP/1 only). */
+    private boolean inClientRead;
+    /** System.nanoTime() taken once per client read cycle; 0 when not taken yet. */
+    private long cycleNanos;
+    private boolean backendFlushPending;
+    private boolean clientFlushPending;
+
+    // Timeouts.
+    private ScheduledFuture<?> timer;
+    /** AWAIT_REQUEST: when the connection became ready for the next request. */
+    private long idleSince;
+    /** AWAIT_REQUEST: when the first byte of the next request arrived; 0 before that. */
+    private long firstByteAt;
+    private long clientQuietSince;
+    private int clientProgress;
+    private int seenClientProgress;
+    private long backendQuietSince;
+    private int backendProgress;
+    private int seenBackendProgress;
+
+    // Metrics: the series of the previous request, reused while route and status repeat.
+    private ProxyMetrics.RequestSeries series;
+    private String seriesRoute;
+    private int seriesStatus;
 
     // The current exchange.
     private HttpRequest request;
@@ -78,6 +126,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private String host;
     private Route route;
     private Channel backend;
+    private BackendHandler backendHandler;
+    private int connectSeq;
     private final ArrayDeque<HttpContent> pending = new ArrayDeque<>(1);
     private boolean clientKeepAlive;
     private boolean requestDone;
@@ -93,9 +143,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private long startNanos;
     private long requestBytes;
     private long responseBytes;
-    private long lastBackendActivity;
     private ChannelFuture lastClientWrite;
-    private ScheduledFuture<?> backendTimer;
 
     HttpProxyHandler(ProxyContext px, String entrypoint, String scheme, boolean http2Stream, int httpsRedirectPort) {
         this.px = px;
@@ -103,12 +151,67 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         this.scheme = scheme;
         this.http2Stream = http2Stream;
         this.httpsRedirectPort = httpsRedirectPort;
+        ProxyConfig c = px.config();
+        // h2 streams keep their IdleStateHandler (see Http2Pipeline); only the backend timeout is ours there.
+        this.idleNanos = http2Stream ? 0 : c.idleTimeout().toNanos();
+        this.headerNanos = http2Stream ? 0 : c.requestHeaderTimeout().toNanos();
+        this.backendNanos = c.backendTimeout().toNanos();
+        long tick = Long.MAX_VALUE;
+        for (long t : new long[] {idleNanos, headerNanos, backendNanos}) {
+            if (t > 0) {
+                tick = Math.min(tick, t);
+            }
+        }
+        this.tickNanos = tick == Long.MAX_VALUE ? 0 : tick;
+    }
+
+    /**
+     * The handler to put in front of the HTTP/1 decoder: it sees raw bytes, which is how the
+     * first byte of a request (header timeout) and client read cycles are noticed.
+     */
+    ChannelHandler bytesIn() {
+        return new BytesIn(this);
+    }
+
+    private static final class BytesIn extends ChannelInboundHandlerAdapter {
+        private final HttpProxyHandler proxy;
+
+        BytesIn(HttpProxyHandler proxy) {
+            this.proxy = proxy;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            proxy.clientBytes();
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    /** Raw bytes from the client, before decoding: one per HTTP/1 read cycle. */
+    private void clientBytes() {
+        inClientRead = true;
+        readRequested = false;
+        clientProgress++;
+        if (state == State.AWAIT_REQUEST && firstByteAt == 0) {
+            firstByteAt = now() | 1;
+        }
+    }
+
+    /** System.nanoTime(), taken once per client read cycle. */
+    private long now() {
+        if (!inClientRead) {
+            return System.nanoTime();
+        }
+        if (cycleNanos == 0) {
+            cycleNanos = System.nanoTime() | 1;
+        }
+        return cycleNanos;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.readTimeout = ctx.pipeline().get(RequestReadTimeoutHandler.class);
+        this.pool = px.pool().forLoop(ctx.channel().eventLoop());
         if (ctx.channel().isActive()) {
             begin();
         }
@@ -123,23 +226,65 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private void begin() {
         if (!started) {
             started = true;
+            idleSince = System.nanoTime();
+            if (!http2Stream && tickNanos > 0) {
+                timer = ctx.executor().schedule(timerTask, tickNanos, TimeUnit.NANOSECONDS);
+            }
             readClient();
         }
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancelTimer();
     }
 
     // ---------------------------------------------------------------- client side
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        readPending = false;
+        if (http2Stream) {
+            readRequested = false;
+        }
+        if (state == State.CLOSED) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        inbound.add(msg);
+        drain();
+    }
+
+    /** Hands queued messages to the exchange while it wants them. */
+    private void drain() {
+        if (delivering) {
+            return; // the loop below, further up the stack, picks the next one up
+        }
+        delivering = true;
+        try {
+            Object m;
+            while (wantMessage && state != State.CLOSED && (m = inbound.poll()) != null) {
+                wantMessage = false;
+                dispatch(m);
+            }
+        } finally {
+            delivering = false;
+        }
+        if (state == State.CLOSED) {
+            releaseInbound();
+        } else if (wantMessage && inbound.isEmpty()) {
+            requestRead();
+        }
+    }
+
+    private void dispatch(Object msg) {
         if (msg instanceof HttpRequest req) {
             if (req instanceof FullHttpRequest full) {
                 // h2 delivers header-only streams whole; split them so one code path handles both.
                 HttpRequest head = new DefaultHttpRequest(full.protocolVersion(), full.method(), full.uri(), full.headers());
                 head.setDecoderResult(full.decoderResult());
                 LastHttpContent body = new DefaultLastHttpContent(full.content(), full.trailingHeaders());
+                inbound.addFirst(body);
                 onRequest(head);
-                onContent(body);
             } else {
                 onRequest(req);
             }
@@ -147,30 +292,49 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             onContent(c);
         } else {
             ReferenceCountUtil.release(msg);
+            readClient();
         }
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (readPending) {
-            // FlowControlHandler ends a read cycle by forgetting reads it could not satisfy in it,
-            // so a read we still want must be asked for again.
-            readPending = false;
-            readClient();
+        inClientRead = false;
+        cycleNanos = 0;
+        if (backendFlushPending) {
+            backendFlushPending = false;
+            if (backend != null) {
+                backend.flush();
+            }
+        }
+        if (state != State.CLOSED && inbound.isEmpty()) {
+            if (http2Stream) {
+                // FlowControlHandler ends a read cycle by forgetting reads it could not satisfy in it,
+                // so a read we still want must be asked for again.
+                if (wantMessage) {
+                    readRequested = false;
+                    requestRead();
+                }
+            } else if (wantMessage || (requestDone && (state == State.PROXYING || state == State.CONNECTING))) {
+                // Read ahead once the request is complete: at most one read is queued, the epoll
+                // interest stays as it is, and a client that goes away is noticed.
+                requestRead();
+            }
         }
         ctx.fireChannelReadComplete();
     }
 
     private void onRequest(HttpRequest req) {
         if (state != State.AWAIT_REQUEST) {
+            ReferenceCountUtil.release(req);
             closeClient();
             return;
         }
-        if (readTimeout != null) {
-            readTimeout.requestReceived();
-        }
+        long now = now();
+        firstByteAt = 0;
         resetExchange();
-        startNanos = System.nanoTime();
+        startNanos = now;
+        clientQuietSince = now;
+        seenClientProgress = clientProgress;
         request = req;
         method = req.method().name();
         uri = req.uri();
@@ -185,12 +349,17 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             respondLocally(st, st == HttpResponseStatus.BAD_REQUEST ? "malformed request" : "request head too large", true);
             return;
         }
-        List<String> hosts = req.headers().getAll(HttpHeaderNames.HOST);
-        if (hosts.size() != 1) {
-            respondLocally(HttpResponseStatus.BAD_REQUEST, hosts.isEmpty() ? "missing Host header" : "more than one Host header", false);
+        HttpHeaders headers = req.headers();
+        Iterator<String> hosts = headers.valueStringIterator(HttpHeaderNames.HOST);
+        if (!hosts.hasNext()) {
+            respondLocally(HttpResponseStatus.BAD_REQUEST, "missing Host header", false);
             return;
         }
-        String rawHost = hosts.get(0);
+        String rawHost = hosts.next();
+        if (hosts.hasNext()) {
+            respondLocally(HttpResponseStatus.BAD_REQUEST, "more than one Host header", false);
+            return;
+        }
         host = HostNames.normalize(rawHost);
         if (host == null) {
             respondLocally(HttpResponseStatus.BAD_REQUEST, "invalid Host header", false);
@@ -203,9 +372,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         if (!checkRequestTarget(req)) {
             return;
         }
-        long contentLength = HttpUtil.getContentLength(req, -1L);
         long maxBody = px.config().maxRequestBodyBytes();
-        if (maxBody > 0 && contentLength > maxBody) {
+        if (maxBody > 0 && HttpUtil.getContentLength(req, -1L) > maxBody) {
             respondLocally(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request body larger than " + maxBody + " bytes", true);
             return;
         }
@@ -217,7 +385,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             finishLocal(LocalResponses.redirect(ctx.alloc(), req.protocolVersion(), location, keep), keep);
             return;
         }
-        route = px.routes().current().findHttp(host);
+        route = px.routes().current().findHttpNormalized(host);
         if (route == null) {
             respondLocally(HttpResponseStatus.NOT_FOUND, "no route for host " + LocalResponses.describe(host), false);
             return;
@@ -231,12 +399,12 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             finishLocal(r, HttpUtil.isKeepAlive(r));
             return;
         }
-        upgradeRequested = !http2Stream && ProxyHeaders.isWebSocketUpgrade(req.headers());
-        ProxyHeaders.stripHopByHop(req.headers(), upgradeRequested);
+        upgradeRequested = !http2Stream && ProxyHeaders.isWebSocketUpgrade(headers);
+        ProxyHeaders.stripHopByHop(headers, upgradeRequested);
         if (http2Stream) {
-            ProxyHeaders.stripHttp2Extensions(req.headers());
+            ProxyHeaders.stripHttp2Extensions(headers);
         }
-        ProxyHeaders.addForwarded(req.headers(), clientIp(), scheme, rawHost);
+        ProxyHeaders.addForwarded(headers, clientIp(), scheme, rawHost);
         connectBackend();
     }
 
@@ -283,7 +451,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
                 c.release();
                 if (last) {
                     requestDone = true;
-                    nextRequest();
+                    nextRequest(now());
                 } else if (requestBytes > MAX_DISCARD) {
                     closeClient();
                 } else {
@@ -312,21 +480,24 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
                     return;
                 }
                 requestDone = last;
-                // Flushed per message: FlowControlHandler does not promise a channelReadComplete after
-                // serving a read from its queue, and a chunk left unflushed would stall an interactive stream.
-                backend.writeAndFlush(c, backend.voidPromise());
+                backend.write(c, backend.voidPromise());
+                flushBackend();
                 if (last) {
-                    startBackendTimer();
+                    startBackendWait(now());
                 } else if (backend.isWritable()) {
                     readClient();
                 }
             }
-            default -> c.release();
+            default -> {
+                c.release();
+                readClient();
+            }
         }
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        clientProgress++;
         if (ctx.channel().isWritable() && state == State.PROXYING && backend != null) {
             backend.read();
         }
@@ -335,15 +506,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt == RequestReadTimeoutHandler.HEADER_TIMEOUT) {
-            if (state == State.AWAIT_REQUEST) {
-                resetExchange();
-                startNanos = System.nanoTime();
-                respondLocally(HttpResponseStatus.REQUEST_TIMEOUT, "request header not received in time", true);
-            }
-            return;
-        }
         if (evt instanceof IdleStateEvent) {
+            // h2 streams: their IdleStateHandler; HTTP/1 connections are watched by onTimer().
             boolean waitingOnBackend = state == State.PROXYING && requestDone && ctx.channel().isWritable();
             if (state != State.AWAIT_REQUEST && !waitingOnBackend) {
                 log.debug("closing idle client connection {}", ctx.channel());
@@ -358,12 +522,13 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (state == State.PROXYING || state == State.CONNECTING) {
             status = responseStarted ? status : 499; // client went away first (nginx's convention)
-            logRequest();
+            logRequest(System.nanoTime());
         }
         state = State.CLOSED;
-        cancelBackendTimer();
+        cancelTimer();
         closeBackend();
         releasePending();
+        releaseInbound();
         super.channelInactive(ctx);
     }
 
@@ -373,53 +538,195 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         closeClient();
     }
 
+    // ---------------------------------------------------------------- timeouts
+
+    private void onTimer() {
+        timer = null;
+        if (state == State.CLOSED || !ctx.channel().isActive()) {
+            return;
+        }
+        long now = System.nanoTime();
+        long deadline = checkTimeouts(now);
+        if (state == State.CLOSED || timer != null || (http2Stream && deadline == NONE)) {
+            return;
+        }
+        long delay = deadline == NONE ? tickNanos : Math.max(0, Math.min(deadline - now, tickNanos));
+        timer = ctx.executor().schedule(timerTask, delay, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Acts on whatever timed out; else returns the next deadline ({@link #NONE} for none). Every
+     * deadline a state change sets lies at least {@link #tickNanos} ahead, and the timer never
+     * sleeps longer than that, so state changes never need to touch the timer.
+     */
+    private long checkTimeouts(long now) {
+        switch (state) {
+            case AWAIT_REQUEST -> {
+                if (http2Stream) {
+                    return NONE;
+                }
+                if (firstByteAt != 0) {
+                    if (headerNanos <= 0) {
+                        return NONE;
+                    }
+                    long d = firstByteAt + headerNanos;
+                    if (now - d >= 0) {
+                        resetExchange();
+                        startNanos = now;
+                        respondLocally(HttpResponseStatus.REQUEST_TIMEOUT, "request header not received in time", true);
+                        return NONE;
+                    }
+                    return d;
+                }
+                if (idleNanos <= 0) {
+                    return NONE;
+                }
+                long d = idleSince + idleNanos;
+                if (now - d >= 0) {
+                    state = State.CLOSED; // an idle keep-alive connection is closed quietly
+                    ctx.close();
+                    return NONE;
+                }
+                return d;
+            }
+            case CONNECTING, PROXYING, DISCARDING -> {
+                long d = NONE;
+                boolean waitingOnBackend = state == State.PROXYING && requestDone;
+                boolean writable = ctx.channel().isWritable();
+                if (waitingOnBackend && backendNanos > 0) {
+                    if (backendProgress != seenBackendProgress) {
+                        seenBackendProgress = backendProgress;
+                        backendQuietSince = now;
+                    }
+                    d = backendQuietSince + backendNanos;
+                    if (now - d >= 0) {
+                        if (writable) {
+                            backendSilent(now - backendQuietSince);
+                            return NONE;
+                        }
+                        d = now + backendNanos; // stalled on the client: the idle timeout governs that
+                    }
+                }
+                if (idleNanos > 0 && !(waitingOnBackend && writable)) {
+                    if (clientProgress != seenClientProgress) {
+                        seenClientProgress = clientProgress;
+                        clientQuietSince = now;
+                    }
+                    long cd = clientQuietSince + idleNanos;
+                    if (now - cd >= 0) {
+                        log.debug("closing idle client connection {}", ctx.channel());
+                        closeClient();
+                        return NONE;
+                    }
+                    d = Math.min(d, cd);
+                }
+                return d;
+            }
+            default -> {
+                return NONE;
+            }
+        }
+    }
+
+    private void backendSilent(long idle) {
+        log.debug("backend {} silent for {} ms", route.backend(), TimeUnit.NANOSECONDS.toMillis(idle));
+        if (!responseStarted) {
+            respondLocally(HttpResponseStatus.GATEWAY_TIMEOUT, "the instance behind " + LocalResponses.describe(host)
+                    + " did not answer in time", false);
+        } else {
+            closeClient();
+        }
+    }
+
+    /** The request is complete: from now on the backend owes the response. */
+    private void startBackendWait(long now) {
+        backendQuietSince = now;
+        seenBackendProgress = backendProgress;
+        if (http2Stream && timer == null && backendNanos > 0) {
+            timer = ctx.executor().schedule(timerTask, backendNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
     // ---------------------------------------------------------------- backend side
 
     private void connectBackend() {
         state = State.CONNECTING;
         attempts++;
-        Future<Channel> f = px.pool().acquire(ctx.channel().eventLoop(), route.backend());
-        if (f.isDone()) {
-            onBackendAcquired(f);
+        BackendHandler idle = pool.pollIdle(route.backend());
+        if (idle != null) {
+            onBackendReady(idle);
+            return;
+        }
+        int seq = ++connectSeq;
+        ChannelFuture cf = pool.connect(route.backend());
+        if (cf.isDone()) {
+            onConnected(cf, seq);
         } else {
-            f.addListener(x -> onBackendAcquired(f));
+            cf.addListener(f -> onConnected(cf, seq));
         }
     }
 
-    private void onBackendAcquired(Future<Channel> f) {
-        if (state != State.CONNECTING) {
-            if (f.isSuccess()) {
-                px.pool().release(f.getNow()); // nothing was sent on it: still clean
+    private void onConnected(ChannelFuture cf, int seq) {
+        BackendHandler h = cf.isSuccess() ? cf.channel().pipeline().get(BackendHandler.class) : null;
+        if (state != State.CONNECTING || seq != connectSeq) {
+            if (h != null) {
+                pool.release(h, System.nanoTime()); // nothing was sent on it: still clean
+            } else if (cf.isSuccess()) {
+                cf.channel().close();
             }
             return;
         }
-        if (!f.isSuccess()) {
-            boolean timeout = f.cause() instanceof ConnectTimeoutException;
-            log.debug("backend {} for {} unreachable: {}", route.backend(), host, f.cause().toString());
+        if (h == null) {
+            Throwable cause = cf.isSuccess() ? new IllegalStateException("backend pipeline without handler") : cf.cause();
+            if (cf.isSuccess()) {
+                cf.channel().close();
+            }
+            boolean timeout = cause instanceof ConnectTimeoutException;
+            log.debug("backend {} for {} unreachable: {}", route.backend(), host, cause.toString());
             respondLocally(timeout ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY,
                     "the instance behind " + LocalResponses.describe(host) + " is not reachable", false);
             return;
         }
-        backend = f.getNow();
-        backendReused = f.getNow().attr(USED).getAndSet(Boolean.TRUE) != null;
-        BackendHandler.of(backend).owner(this);
+        onBackendReady(h);
+    }
+
+    private void onBackendReady(BackendHandler h) {
+        backendHandler = h;
+        backend = h.channel;
+        backendReused = h.used;
+        h.used = true;
+        h.owner(this);
         state = State.PROXYING;
-        lastBackendActivity = System.nanoTime();
+        backendProgress++;
         backend.write(request, backend.voidPromise());
         HttpContent c;
         while ((c = pending.poll()) != null) {
             backend.write(c, backend.voidPromise());
         }
-        backend.flush();
+        flushBackend();
         backend.read();
         if (requestDone) {
-            startBackendTimer();
+            startBackendWait(now());
         } else if (backend.isWritable()) {
             readClient();
         }
     }
 
-    private static final io.netty.util.AttributeKey<Boolean> USED = io.netty.util.AttributeKey.valueOf("berth.backend.used");
+    /** Inside a client read the flush waits for its end (one flush per read); otherwise now. */
+    private void flushBackend() {
+        if (inClientRead && !http2Stream) {
+            backendFlushPending = true;
+        } else {
+            backend.flush();
+        }
+    }
 
     @Override
     public void onBackendMessage(HttpObject msg) {
@@ -427,7 +734,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             ReferenceCountUtil.release(msg);
             return;
         }
-        lastBackendActivity = System.nanoTime();
+        backendProgress++;
         if (msg.decoderResult().isFailure()) {
             ReferenceCountUtil.release(msg);
             log.debug("backend {} sent a malformed response: {}", route.backend(), msg.decoderResult().cause().toString());
@@ -444,8 +751,13 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
                 return;
             }
             responseBytes += c.content().readableBytes();
+            clientProgress++;
             if (c instanceof LastHttpContent) {
-                lastClientWrite = ctx.write(c);
+                if (clientKeepAlive || http2Stream) {
+                    ctx.write(c, ctx.voidPromise());
+                } else {
+                    lastClientWrite = ctx.write(c);
+                }
                 if (upgrading) {
                     completeUpgrade();
                 } else {
@@ -453,12 +765,15 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
                 }
             } else {
                 ctx.write(c, ctx.voidPromise());
+                clientFlushPending = true;
             }
         }
     }
 
     private void onBackendResponse(HttpResponse resp) {
         int code = resp.status().code();
+        clientProgress++;
+        clientFlushPending = true;
         if (code >= 100 && code < 200 && code != 101) {
             // 100-continue and friends: relay as a complete message (h2 needs it whole) and keep waiting.
             interimResponse = true;
@@ -501,7 +816,10 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
 
     @Override
     public void onBackendReadComplete() {
-        ctx.flush();
+        if (clientFlushPending) {
+            clientFlushPending = false;
+            ctx.flush();
+        }
         if (state == State.PROXYING && backend != null && ctx.channel().isWritable()) {
             backend.read();
         }
@@ -517,13 +835,14 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     @Override
     public void onBackendClosed(Throwable cause) {
         backend = null;
+        backendHandler = null;
+        backendFlushPending = false;
         if (state != State.PROXYING) {
             return;
         }
         log.debug("backend {} closed mid-exchange: {}", route.backend(), cause == null ? "EOF" : cause.toString());
         if (!responseStarted && backendReused && requestDone && requestBytes == 0 && attempts < MAX_ATTEMPTS) {
             // A pooled connection the backend had already given up on: the request never reached it, retry.
-            cancelBackendTimer();
             pending.add(LastHttpContent.EMPTY_LAST_CONTENT); // the head goes again; it needs its end marker too
             connectBackend();
             return;
@@ -540,64 +859,32 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         }
     }
 
-    private void startBackendTimer() {
-        long timeout = px.config().backendTimeout().toNanos();
-        if (timeout > 0 && backendTimer == null) {
-            lastBackendActivity = System.nanoTime();
-            backendTimer = ctx.executor().schedule(this::checkBackendTimer, timeout, TimeUnit.NANOSECONDS);
-        }
-    }
-
-    private void checkBackendTimer() {
-        backendTimer = null;
-        if (state != State.PROXYING) {
-            return;
-        }
-        long timeout = px.config().backendTimeout().toNanos();
-        long idle = System.nanoTime() - lastBackendActivity;
-        if (idle >= timeout && ctx.channel().isWritable()) {
-            log.debug("backend {} silent for {} ms", route.backend(), TimeUnit.NANOSECONDS.toMillis(idle));
-            if (!responseStarted) {
-                respondLocally(HttpResponseStatus.GATEWAY_TIMEOUT, "the instance behind " + LocalResponses.describe(host)
-                        + " did not answer in time", false);
-            } else {
-                closeClient();
-            }
-            return;
-        }
-        // Still progressing, or stalled on the client (the idle timeout governs that).
-        long next = idle >= timeout ? timeout : timeout - idle;
-        backendTimer = ctx.executor().schedule(this::checkBackendTimer, next, TimeUnit.NANOSECONDS);
-    }
-
-    private void cancelBackendTimer() {
-        if (backendTimer != null) {
-            backendTimer.cancel(false);
-            backendTimer = null;
-        }
-    }
-
     // ---------------------------------------------------------------- endings
 
     private void completeExchange() {
-        cancelBackendTimer();
+        long now = System.nanoTime();
+        BackendHandler h = backendHandler;
         Channel b = backend;
         backend = null;
-        BackendHandler.of(b).owner(null);
+        backendHandler = null;
+        backendFlushPending = false;
+        h.owner(null);
         if (backendKeepAlive && requestDone) {
-            px.pool().release(b);
+            pool.release(h, now);
         } else {
             b.close();
         }
-        logRequest();
+        logRequest(now);
+        clientFlushPending = false;
         ctx.flush();
         if (http2Stream) {
             state = State.CLOSED;
+            cancelTimer();
             if (!requestDone) {
                 ctx.close();
             }
         } else if (clientKeepAlive) {
-            nextRequest();
+            nextRequest(now);
         } else {
             state = State.CLOSED;
             lastClientWrite.addListener(ChannelFutureListener.CLOSE);
@@ -606,28 +893,34 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
 
     /** The backend agreed to switch protocols: from here on both connections carry raw bytes. */
     private void completeUpgrade() {
-        cancelBackendTimer();
-        logRequest();
+        logRequest(System.nanoTime());
         state = State.CLOSED;
+        cancelTimer();
         Channel client = ctx.channel();
         Channel b = backend;
         backend = null;
+        backendHandler = null;
         ChannelPipeline bp = b.pipeline();
         bp.replace(BackendHandler.class, "splice", Splice.relayTo(client));
         bp.remove(HttpClientCodec.class);
         ChannelPipeline cp = ctx.pipeline();
-        if (readTimeout != null) {
-            cp.remove(readTimeout);
+        BytesIn bytesIn = cp.get(BytesIn.class);
+        if (bytesIn != null) {
+            cp.remove(bytesIn);
         }
-        IdleStateHandler idle = cp.get(IdleStateHandler.class);
-        if (idle != null) {
-            long tunnelIdle = px.config().tunnelIdleTimeout().toMillis();
-            cp.replace(idle, "idle", new IdleStateHandler(0, 0, tunnelIdle, TimeUnit.MILLISECONDS));
-        }
+        cp.addFirst("idle", new IdleStateHandler(0, 0, px.config().tunnelIdleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        boolean leftovers = !inbound.isEmpty(); // decoded as HTTP after the upgrade request: not for the tunnel
+        releaseInbound();
         cp.replace(this, "splice", Splice.relayTo(b));
-        cp.remove(FlowControlHandler.class);
+        if (cp.get(FlowControlHandler.class) != null) {
+            cp.remove(FlowControlHandler.class);
+        }
         cp.remove(HttpServerCodec.class);
         client.flush();
+        if (leftovers) {
+            client.close();
+            return;
+        }
         Splice.start(client, b);
     }
 
@@ -653,14 +946,16 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     }
 
     private void finishLocal(io.netty.handler.codec.http.FullHttpResponse response, boolean keep) {
-        cancelBackendTimer();
         closeBackend();
         releasePending();
         responseBytes = response.content().readableBytes();
-        logRequest();
+        long now = System.nanoTime();
+        logRequest(now);
+        clientFlushPending = false;
         ChannelFuture f = ctx.writeAndFlush(response);
         if (http2Stream) {
             state = State.CLOSED;
+            cancelTimer();
             if (!requestDone) {
                 f.addListener(ChannelFutureListener.CLOSE);
             }
@@ -668,7 +963,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             state = State.CLOSED;
             f.addListener(ChannelFutureListener.CLOSE);
         } else if (requestDone) {
-            nextRequest();
+            nextRequest(now);
         } else {
             state = State.DISCARDING;
             readClient();
@@ -687,27 +982,29 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         return len - requestBytes <= MAX_DISCARD;
     }
 
-    private void nextRequest() {
+    private void nextRequest(long now) {
         resetExchange();
         state = State.AWAIT_REQUEST;
-        if (readTimeout != null) {
-            readTimeout.awaitRequest();
-        }
+        idleSince = now;
+        firstByteAt = 0;
         readClient();
     }
 
     private void closeClient() {
         state = State.CLOSED;
-        cancelBackendTimer();
+        cancelTimer();
         closeBackend();
+        releaseInbound();
         ctx.close();
     }
 
     private void closeBackend() {
         Channel b = backend;
+        BackendHandler h = backendHandler;
         backend = null;
+        backendHandler = null;
+        backendFlushPending = false;
         if (b != null) {
-            BackendHandler h = BackendHandler.of(b);
             if (h != null) {
                 h.owner(null);
             }
@@ -722,9 +1019,29 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         }
     }
 
+    private void releaseInbound() {
+        Object m;
+        while ((m = inbound.poll()) != null) {
+            ReferenceCountUtil.release(m);
+        }
+    }
+
+    /** The exchange wants the next client message: from the queue, else from the socket. */
     private void readClient() {
-        if (!readPending && state != State.CLOSED) {
-            readPending = true;
+        if (state == State.CLOSED) {
+            return;
+        }
+        wantMessage = true;
+        if (!inbound.isEmpty()) {
+            drain();
+        } else {
+            requestRead();
+        }
+    }
+
+    private void requestRead() {
+        if (!readRequested) {
+            readRequested = true;
             ctx.read();
         }
     }
@@ -750,13 +1067,19 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         lastClientWrite = null;
     }
 
-    private void logRequest() {
+    private void logRequest(long now) {
         if (logged) {
             return;
         }
         logged = true;
-        long nanos = System.nanoTime() - startNanos;
-        px.metrics().request(route != null ? route.key().host() : "-", status, nanos);
+        long nanos = now - startNanos;
+        String r = route != null ? route.key().host() : "-";
+        if (series == null || !r.equals(seriesRoute) || status != seriesStatus) {
+            series = px.metrics().series(r, status);
+            seriesRoute = r;
+            seriesStatus = status;
+        }
+        series.record(nanos);
         AccessLog al = px.accessLog();
         if (al.enabled()) {
             al.log(entrypoint, clientIp(), method == null ? "-" : method, host == null ? "-" : host, uri, status, responseBytes,
@@ -766,10 +1089,15 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     }
 
     private String clientIp() {
-        SocketAddress a = ctx.channel().remoteAddress();
-        if (a instanceof InetSocketAddress isa && isa.getAddress() != null) {
-            return isa.getAddress().getHostAddress();
+        String ip = clientIp;
+        if (ip == null) {
+            SocketAddress a = ctx.channel().remoteAddress();
+            if (a == null && ctx.channel().parent() != null) {
+                a = ctx.channel().parent().remoteAddress(); // an h2 stream: the connection's peer
+            }
+            ip = a instanceof InetSocketAddress isa && isa.getAddress() != null ? isa.getAddress().getHostAddress() : "unknown";
+            clientIp = ip;
         }
-        return "unknown";
+        return ip;
     }
 }

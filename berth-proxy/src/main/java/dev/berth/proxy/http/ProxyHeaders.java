@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -29,15 +30,14 @@ final class ProxyHeaders {
      */
     static void stripHopByHop(HttpHeaders h, boolean keepUpgrade) {
         List<String> named = null;
-        for (String value : h.getAll(HttpHeaderNames.CONNECTION)) {
-            for (String token : value.split(",")) {
-                String t = token.trim();
-                if (!t.isEmpty()) {
-                    if (named == null) {
-                        named = new ArrayList<>(2);
-                    }
-                    named.add(t);
-                }
+        // Most messages have no Connection field or one saying keep-alive, which names only the
+        // Keep-Alive field (removed below anyway): no token list to build then.
+        Iterator<String> connection = h.valueStringIterator(HttpHeaderNames.CONNECTION);
+        boolean hasConnection = connection.hasNext();
+        if (hasConnection) {
+            String first = connection.next();
+            if (connection.hasNext() || !HttpHeaderValues.KEEP_ALIVE.contentEqualsIgnoreCase(first)) {
+                named = connectionTokens(h);
             }
         }
         if (named != null) {
@@ -53,7 +53,9 @@ final class ProxyHeaders {
                 }
             }
         }
-        h.remove(HttpHeaderNames.CONNECTION);
+        if (hasConnection) {
+            h.remove(HttpHeaderNames.CONNECTION);
+        }
         h.remove(HttpHeaderNames.KEEP_ALIVE);
         h.remove(PROXY_CONNECTION);
         h.remove(HttpHeaderNames.TE);
@@ -66,14 +68,44 @@ final class ProxyHeaders {
         }
     }
 
+    /** All tokens of every Connection field (they name the other fields that stop here). */
+    private static List<String> connectionTokens(HttpHeaders h) {
+        List<String> named = null;
+        for (String value : h.getAll(HttpHeaderNames.CONNECTION)) {
+            for (String token : value.split(",")) {
+                String t = token.trim();
+                if (!t.isEmpty()) {
+                    if (named == null) {
+                        named = new ArrayList<>(2);
+                    }
+                    named.add(t);
+                }
+            }
+        }
+        return named;
+    }
+
     /** Forwarding fields for the backend; X-Forwarded-For is appended to so a chain of proxies stays visible. */
     static void addForwarded(HttpHeaders h, String clientIp, String scheme, String originalHost) {
         String xff = h.get(X_FORWARDED_FOR);
-        h.set(X_FORWARDED_FOR, xff == null || xff.isBlank() ? clientIp : xff + ", " + clientIp);
-        h.set(X_REAL_IP, clientIp);
-        h.set(X_FORWARDED_PROTO, scheme);
+        if (xff == null) {
+            h.add(X_FORWARDED_FOR, clientIp);
+        } else {
+            h.set(X_FORWARDED_FOR, xff.isBlank() ? clientIp : xff + ", " + clientIp);
+        }
+        put(h, X_REAL_IP, clientIp);
+        put(h, X_FORWARDED_PROTO, scheme);
         if (originalHost != null) {
-            h.set(X_FORWARDED_HOST, originalHost);
+            put(h, X_FORWARDED_HOST, originalHost);
+        }
+    }
+
+    /** {@code set}, without its removal pass when the field is absent (the usual case). */
+    private static void put(HttpHeaders h, AsciiString name, String value) {
+        if (h.contains(name)) {
+            h.set(name, value);
+        } else {
+            h.add(name, value);
         }
     }
 

@@ -4,17 +4,25 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.DoubleSupplier;
 
 /**
  * The proxy's metrics in Prometheus text format (0.0.4). Counters are LongAdders, so event loops
- * never contend; a scrape reads them without stopping anyone. {@link #writeTo(StringBuilder)}
+ * never contend (the duration sum is kept in nanoseconds, exported in seconds); a scrape reads
+ * them without stopping anyone. {@link #writeTo(StringBuilder)}
  * lets a node that has its own metrics endpoint include these.
  */
 public final class PrometheusMetrics implements ProxyMetrics {
     private static final double[] BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
+    /** The same bounds in nanoseconds, so recording compares longs. */
+    private static final long[] BUCKET_NANOS = new long[BUCKETS.length];
+
+    static {
+        for (int i = 0; i < BUCKETS.length; i++) {
+            BUCKET_NANOS[i] = Math.round(BUCKETS[i] * 1e9);
+        }
+    }
 
     private record RequestKey(String route, int code) {
     }
@@ -25,7 +33,7 @@ public final class PrometheusMetrics implements ProxyMetrics {
     private final Map<RequestKey, LongAdder> requests = new ConcurrentHashMap<>();
     private final LongAdder[] buckets = new LongAdder[BUCKETS.length];
     private final LongAdder count = new LongAdder();
-    private final DoubleAdder sum = new DoubleAdder();
+    private final LongAdder sumNanos = new LongAdder();
     private final Map<String, LongAdder> open = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> accepted = new ConcurrentHashMap<>();
     private final Map<String, Gauge> gauges = new ConcurrentSkipListMap<>();
@@ -44,16 +52,27 @@ public final class PrometheusMetrics implements ProxyMetrics {
 
     @Override
     public void request(String route, int status, long nanos) {
-        requests.computeIfAbsent(new RequestKey(route, status), k -> new LongAdder()).increment();
-        double seconds = nanos / 1e9;
-        for (int i = 0; i < BUCKETS.length; i++) {
-            if (seconds <= BUCKETS[i]) {
+        series(route, status).record(nanos);
+    }
+
+    @Override
+    public RequestSeries series(String route, int status) {
+        LongAdder counter = requests.computeIfAbsent(new RequestKey(route, status), k -> new LongAdder());
+        return nanos -> {
+            counter.increment();
+            observe(nanos);
+        };
+    }
+
+    private void observe(long nanos) {
+        for (int i = 0; i < BUCKET_NANOS.length; i++) {
+            if (nanos <= BUCKET_NANOS[i]) {
                 buckets[i].increment();
                 break;
             }
         }
         count.increment();
-        sum.add(seconds);
+        sumNanos.add(nanos);
     }
 
     @Override
@@ -88,7 +107,7 @@ public final class PrometheusMetrics implements ProxyMetrics {
         }
         long n = count.sum();
         b.append("berth_proxy_request_duration_seconds_bucket{le=\"+Inf\"} ").append(n).append('\n');
-        b.append("berth_proxy_request_duration_seconds_sum ").append(format(sum.sum())).append('\n');
+        b.append("berth_proxy_request_duration_seconds_sum ").append(format(sumNanos.sum() / 1e9)).append('\n');
         b.append("berth_proxy_request_duration_seconds_count ").append(n).append('\n');
 
         header(b, "berth_proxy_open_connections", "gauge", "Client connections open now, by entrypoint");

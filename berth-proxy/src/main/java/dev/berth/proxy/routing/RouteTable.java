@@ -98,6 +98,14 @@ public final class RouteTable {
         return find(HostNames.normalize(hostHeader), httpExact, httpWildcard);
     }
 
+    /**
+     * Like {@link #findHttp(CharSequence)} for a name already passed through
+     * {@link HostNames#normalize(CharSequence)} (the proxy normalizes once per request, to validate).
+     */
+    public Route findHttpNormalized(String host) {
+        return find(host, httpExact, httpWildcard);
+    }
+
     /** The TLS passthrough route for an SNI name, or {@code null}. */
     public Route findTls(CharSequence sniName) {
         return find(HostNames.normalize(sniName), tlsExact, tlsWildcard);
