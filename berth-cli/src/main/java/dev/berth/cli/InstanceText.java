@@ -43,6 +43,13 @@ public final class InstanceText {
         f.put("ports", ports(i));
         f.put("env", String.join(", ", fieldNames(i.path("env"))));
         print(out, f);
+        if (i.path("events").size() > 0) {
+            out.println("events:");
+            for (JsonNode e : i.path("events")) {
+                out.println("  " + java.time.Instant.ofEpochMilli(e.path("at").asLong()) + "  "
+                        + String.format("%-9s", e.path("state").asText()) + " " + e.path("reason").asText());
+            }
+        }
     }
 
     public static Table table(JsonNode instances) {

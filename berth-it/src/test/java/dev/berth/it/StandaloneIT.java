@@ -114,6 +114,10 @@ class StandaloneIT {
 
         berth.awaitState(id, "STOPPED", Duration.ofSeconds(60));
         assertEquals("expired", berth.instance(id).get("reason").asText());
+        List<String> events = new java.util.ArrayList<>();
+        Http.get(berth.api() + "/instances/" + id + "/events").json().forEach(e -> events.add(e.get("state").asText() + ":" + e.get("reason").asText()));
+        assertTrue(events.contains("READY:ready") && events.contains("STOPPING:expired") && events.get(events.size() - 1).startsWith("STOPPED"),
+                "every transition is an event: " + events);
         assertEquals(List.of(), Docker.containers("berth.instance=" + id), "container removed");
         assertEquals(404, berth.viaProxy(i.get("hostname").asText()).status(), "route gone");
     }

@@ -29,6 +29,7 @@ final class InstanceEndpoints {
         r.get("/api/v1/instances", req -> ApiResponse.ok(instances.list(req.query("owner"), state(req.query("state")))
                 .stream().map(view::render).toList()));
         r.get("/api/v1/instances/{id}", req -> ApiResponse.ok(view.render(instances.get(req.path("id")))));
+        r.get("/api/v1/instances/{id}/events", req -> ApiResponse.ok(instances.get(req.path("id")).events()));
         r.post("/api/v1/instances/{id}/extend", req -> ApiResponse.ok(view.render(
                 instances.extend(req.path("id"), duration("by", req.body(ExtendBody.class, false).by())))));
         r.post("/api/v1/instances/{id}/stop", req -> ApiResponse.ok(view.render(instances.stop(req.path("id"), STOP_REASON))));

@@ -114,7 +114,8 @@ public final class ClusterState {
         }
         Instance created = new Instance(c.id(), template.name(), c.owner(), c.hostname(), c.workerId(),
                 InstanceState.SCHEDULED, "placed on " + c.workerId(), c.createdAt(), c.expiresAt(), c.maxExpiresAt(),
-                c.createdAt(), template.ports(), c.tcpPorts(), c.env(), Map.of());
+                c.createdAt(), template.ports(), c.tcpPorts(), c.env(), Map.of(),
+                List.of(new Instance.Event(c.createdAt(), InstanceState.SCHEDULED, "placed on " + c.workerId())));
         m.put(null, created);
         return CommandResult.ok(created);
     }
@@ -198,7 +199,9 @@ public final class ClusterState {
         Instance next = new Instance(current.id(), current.template(), current.owner(), current.hostname(), c.workerId(),
                 InstanceState.SCHEDULED, "relaunched on " + c.workerId() + " after worker " + current.workerId() + " was lost",
                 current.createdAt(), current.expiresAt(), current.maxExpiresAt(), c.at(), current.ports(),
-                current.tcpPorts(), current.env(), Map.of());
+                current.tcpPorts(), current.env(), Map.of(),
+                Instance.append(current.events(), new Instance.Event(c.at(), InstanceState.SCHEDULED,
+                        "relaunched on " + c.workerId() + " after worker " + current.workerId() + " was lost")));
         m.put(current, next);
         return CommandResult.ok(next);
     }

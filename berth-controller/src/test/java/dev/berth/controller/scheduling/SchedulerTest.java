@@ -19,7 +19,7 @@ class SchedulerTest {
 
     private static List<Instance> on(String worker, int n, InstanceState state) {
         return IntStream.range(0, n).mapToObj(i -> new Instance(worker + i, "t", "o", worker + i + ".d", worker, state, "",
-                0, 0, 0, 0, List.of(), null, null, null)).toList();
+                0, 0, 0, 0, List.of(), null, null, null, null)).toList();
     }
 
     @Test

@@ -100,6 +100,10 @@ class ClusterStateTest {
 
         s.apply(6, new Command.ReportInstance("a3f4b92c8d", "w1", Command.Observed.REMOVED, "", java.util.Map.of(), T0 + 6));
         assertEquals(InstanceState.STOPPED, s.instance("a3f4b92c8d").state());
+        assertEquals(List.of(InstanceState.SCHEDULED, InstanceState.READY, InstanceState.STOPPING, InstanceState.STOPPED),
+                s.instance("a3f4b92c8d").events().stream().map(dev.berth.model.Instance.Event::state).toList(),
+                "every transition is an event");
+        assertEquals("stopped by request", s.instance("a3f4b92c8d").events().get(2).reason());
         s.apply(7, new Command.PurgeInstance(List.of("a3f4b92c8d")));
         assertNull(s.instance("a3f4b92c8d"));
     }
