@@ -1,6 +1,7 @@
 package dev.berth.controller.grpc;
 
 import dev.berth.controller.lifecycle.LeaseKeeper;
+import dev.berth.controller.state.ClusterState;
 import dev.berth.controller.state.Command;
 import dev.berth.controller.state.StateChange;
 import dev.berth.controller.store.StateStore;
@@ -171,15 +172,7 @@ public final class WorkerStreamService extends WorkerServiceGrpc.WorkerServiceIm
         private boolean wouldChange(Command.ReportInstance c) {
             return store.read(s -> {
                 Instance i = s.instance(c.id());
-                if (i == null || !i.workerId().equals(workerId)) {
-                    return false;
-                }
-                return switch (c.observed()) {
-                    case STARTING -> i.state() == dev.berth.model.InstanceState.SCHEDULED;
-                    case READY -> i.state().wantsContainer() && !(i.state() == dev.berth.model.InstanceState.READY && i.endpoints().equals(c.endpoints()));
-                    case FAILED -> i.state().wantsContainer();
-                    case REMOVED -> !i.state().isTerminal();
-                };
+                return i != null && i.workerId().equals(workerId) && ClusterState.afterReport(i, c) != i;
             });
         }
 

@@ -125,8 +125,21 @@ public final class ClusterState {
         if (current == null || !current.workerId().equals(c.workerId())) {
             return CommandResult.fail(ErrorCode.NOT_FOUND, "no instance " + c.id() + " on worker " + c.workerId());
         }
+        Instance next = afterReport(current, c);
+        if (next != current) {
+            m.put(current, next);
+        }
+        return CommandResult.ok(next);
+    }
+
+    /**
+     * Where a worker's report takes an instance: forward along the lifecycle, or nowhere (the same
+     * object) when it tells nothing new. Workers repeat their picture after every reconnect, so
+     * most reports change nothing; proposers use this to skip logging those.
+     */
+    public static Instance afterReport(Instance current, ReportInstance c) {
         InstanceState s = current.state();
-        Instance next = switch (c.observed()) {
+        return switch (c.observed()) {
             case STARTING -> s == InstanceState.SCHEDULED
                     ? current.withState(InstanceState.STARTING, "container starting", c.at()) : current;
             case READY -> s.wantsContainer() && !(s == InstanceState.READY && current.endpoints().equals(c.endpoints()))
@@ -140,10 +153,6 @@ public final class ClusterState {
                 default -> current;
             };
         };
-        if (next != current) {
-            m.put(current, next);
-        }
-        return CommandResult.ok(next);
     }
 
     private CommandResult extendInstance(Mutation m, ExtendInstance c) {
