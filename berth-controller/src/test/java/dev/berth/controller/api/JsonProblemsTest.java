@@ -19,7 +19,7 @@ class JsonProblemsTest {
 
     @Test
     void unknownFieldNamesTheFieldTheLineAndTheKnownOnes() {
-        assertEquals("unknown field 'imagee' at line 3, column 12 (known: command, env, image, name, ports, readiness, resources, ttl)",
+        assertEquals("unknown field 'imagee' at line 3, column 12 (known: command, env, image, name, onWorkerLost, ports, readiness, resources, ttl)",
                 problem(BerthJson.json(), "{\"name\":\"x\",\n\"image\":\"a\",\n\"imagee\":1}"));
     }
 
