@@ -5,6 +5,7 @@ import dev.berth.controller.grpc.RouteWatchService;
 import dev.berth.controller.grpc.WorkerStreamService;
 import dev.berth.controller.lifecycle.LeaseKeeper;
 import dev.berth.controller.lifecycle.Reaper;
+import dev.berth.controller.metrics.ControllerMetrics;
 import dev.berth.controller.raft.RaftStateStore;
 import dev.berth.controller.service.InstanceService;
 import dev.berth.controller.service.TemplateService;
@@ -35,6 +36,7 @@ public final class ControllerNode implements AutoCloseable {
     private ApiServer api;
     private ScheduledExecutorService loops;
     private RouteWatchService routeWatches;
+    private ControllerMetrics metrics;
 
     public ControllerNode(ControllerConfig config) {
         this.config = config;
@@ -78,6 +80,9 @@ public final class ControllerNode implements AutoCloseable {
         TemplateService templates = new TemplateService(store, config.settings());
         api = new ApiServer(config.api(), instances, templates, store, config.settings(), config.apiToken(),
                 new dev.berth.controller.cluster.NodeDirectory(store, routes::watchers, clock, config.apiToken()));
+        metrics = new ControllerMetrics(store, () -> routes.watchers().size(), workers::connectedWorkers);
+        store.observeCommands(metrics);
+        metrics.register(api.router());
         api.start();
         loops = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("controller-loops").daemon().factory());
         loops.execute(this::registerSelf);
@@ -104,6 +109,11 @@ public final class ControllerNode implements AutoCloseable {
             LOG.debug("controller registration not committed yet: {}", e.getMessage());
             loops.schedule(this::registerSelf, 1, TimeUnit.SECONDS);
         }
+    }
+
+    /** This controller's metrics (served at {@code /metrics} on the API port). */
+    public ControllerMetrics metrics() {
+        return metrics;
     }
 
     public RouteWatchService routeWatches() {

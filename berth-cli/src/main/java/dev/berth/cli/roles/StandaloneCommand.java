@@ -42,6 +42,10 @@ public final class StandaloneCommand implements Callable<Integer> {
     @Mixin
     ProxyOptions proxy;
 
+    @Option(names = "--worker-metrics", converter = HostPort.class, paramLabel = "HOST:PORT",
+            description = "Serve the worker's Prometheus metrics at http://HOST:PORT/metrics (the controller's are at the API's /metrics, the proxy's at --metrics).")
+    InetSocketAddress workerMetrics;
+
     @Option(names = "--tcp-ports", defaultValue = "31000-31999", converter = PortRange.Converter.class,
             description = "Proxy ports the controller hands to raw TCP instance ports (default: ${DEFAULT-VALUE}); serve them with --tcp HOST:RANGE.")
     PortRange tcpPorts;
@@ -88,6 +92,9 @@ public final class StandaloneCommand implements Callable<Integer> {
             ManagedChannel channel = InProcessChannelBuilder.forName(inProcess).build();
             life.add(() -> channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
             WorkerNode worker = life.add(new WorkerNode(new WorkerConfig(workerId, advertise, capacity, null, null, null), List.of(channel)));
+            if (workerMetrics != null) {
+                life.add(worker.serveMetrics(workerMetrics)); // binds first: a taken port fails before anything runs
+            }
             worker.start();
             life.add(ProxyRole.start(spec, proxy, List.of(channel), dataDir.resolve("proxy"), "standalone-proxy"));
 

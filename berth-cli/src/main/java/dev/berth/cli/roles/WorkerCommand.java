@@ -31,6 +31,10 @@ public final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--capacity", defaultValue = "50", description = "Instances this worker accepts (default: ${DEFAULT-VALUE}).")
     int capacity;
 
+    @Option(names = "--worker-metrics", converter = HostPort.class, paramLabel = "HOST:PORT",
+            description = "Serve this worker's Prometheus metrics at http://HOST:PORT/metrics (the proxy's are --metrics).")
+    InetSocketAddress workerMetrics;
+
     @Mixin
     ProxyOptions proxy;
 
@@ -52,11 +56,15 @@ public final class WorkerCommand implements Callable<Integer> {
         List<ManagedChannel> channels = Controllers.channels(controllers, TlsOptions.toNodeTls(tls));
         life.add(Controllers.closer(channels));
         WorkerNode worker = life.add(new WorkerNode(new WorkerConfig(id, advertise, capacity, null, null, null), channels));
+        if (workerMetrics != null) {
+            life.add(worker.serveMetrics(workerMetrics)); // binds first: a taken port fails before anything runs
+        }
         worker.start();
         if (!noProxy) {
             life.add(ProxyRole.start(spec, proxy, channels, dataDir.resolve("proxy"), id + "-proxy"));
         }
-        System.out.printf("berth worker %s ready (controllers %s)%s%n", id, controllers,
+        System.out.printf("berth worker %s ready (controllers %s)%s%s%n", id, controllers,
+                workerMetrics == null ? "" : ", metrics http://" + HostPort.text(workerMetrics) + "/metrics",
                 noProxy ? "" : ", proxy " + proxy.describe());
         System.out.flush();
         return life.runUntilStopped();

@@ -7,6 +7,7 @@ import dev.berth.model.ErrorCode;
 import dev.berth.model.json.BerthJson;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,8 +18,11 @@ import org.slf4j.LoggerFactory;
  */
 final class ApiDispatcher implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ApiDispatcher.class);
-    /** Load balancers and monitors probe health without credentials; it reveals only the node's role. */
-    private static final String PUBLIC_PATH = "/api/v1/health";
+    /**
+     * Load balancers and monitors probe health without credentials (it reveals only the node's
+     * role), and Prometheus scrapes metrics (counts and indexes, no names, ids or flags).
+     */
+    private static final Set<String> PUBLIC_PATHS = Set.of("/api/v1/health", "/metrics");
 
     private final Router router;
     private final BearerAuth auth;
@@ -42,7 +46,7 @@ final class ApiDispatcher implements HttpHandler {
         String method = exchange.getRequestMethod();
         String path = exchange.getRequestURI().getRawPath();
         try {
-            if (!PUBLIC_PATH.equals(path.replaceAll("/+$", ""))) {
+            if (!PUBLIC_PATHS.contains(path.replaceAll("/+$", ""))) {
                 auth.check(exchange.getRequestHeaders().getFirst("Authorization"));
             }
             Router.Match match = router.route(method, path);
@@ -69,6 +73,14 @@ final class ApiDispatcher implements HttpHandler {
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
         if (response.body() == null) {
             exchange.sendResponseHeaders(response.status(), -1);
+            return;
+        }
+        if (response.body() instanceof ApiResponse.Raw raw) {
+            exchange.getResponseHeaders().set("Content-Type", raw.contentType());
+            exchange.sendResponseHeaders(response.status(), raw.bytes().length == 0 ? -1 : raw.bytes().length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(raw.bytes());
+            }
             return;
         }
         byte[] bytes;

@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,11 +35,18 @@ public final class WorkerStreamService extends WorkerServiceGrpc.WorkerServiceIm
     private final StateStore store;
     private final LeaseKeeper leases;
     private final Clock clock;
+    /** Worker streams past their hello on this controller, for the metrics. */
+    private final AtomicInteger streams = new AtomicInteger();
 
     public WorkerStreamService(StateStore store, LeaseKeeper leases, Clock clock) {
         this.store = store;
         this.leases = leases;
         this.clock = clock;
+    }
+
+    /** How many workers stream from this controller now (their hello was accepted and the stream has not ended). */
+    public int connectedWorkers() {
+        return streams.get();
     }
 
     @Override
@@ -51,6 +59,7 @@ public final class WorkerStreamService extends WorkerServiceGrpc.WorkerServiceIm
         private StreamSender<ControllerMessage> sender;
         private Consumer<StateChange> listener;
         private String workerId;
+        private boolean counted;
 
         Session(StreamObserver<ControllerMessage> observer) {
             this.observer = observer;
@@ -105,6 +114,8 @@ public final class WorkerStreamService extends WorkerServiceGrpc.WorkerServiceIm
             listener = this::onChange;
             AssignmentSnapshot snapshot = store.readAndSubscribe(this::assignments, listener);
             sender.send(ControllerMessage.newBuilder().setSnapshot(snapshot).build());
+            counted = true;
+            streams.incrementAndGet();
             LOG.info("worker {} connected at {} with {} assignment(s)", workerId, hello.getAdvertiseAddress(), snapshot.getAssignmentsCount());
         }
 
@@ -189,6 +200,10 @@ public final class WorkerStreamService extends WorkerServiceGrpc.WorkerServiceIm
         }
 
         private synchronized void end() {
+            if (counted) {
+                counted = false;
+                streams.decrementAndGet();
+            }
             if (listener != null) {
                 store.unsubscribe(listener);
             }

@@ -4,6 +4,7 @@ import dev.berth.controller.state.ClusterState;
 import dev.berth.controller.state.Command;
 import dev.berth.controller.state.CommandResult;
 import dev.berth.controller.state.StateChange;
+import dev.berth.controller.store.CommandObserver;
 import dev.berth.controller.store.GuardedState;
 import dev.berth.controller.store.RaftStatus;
 import dev.berth.controller.store.StateStore;
@@ -217,6 +218,11 @@ public final class RaftStateStore implements StateStore {
     @Override
     public void unsubscribe(Consumer<StateChange> listener) {
         state.unsubscribe(listener);
+    }
+
+    /** Tells {@code observer} of every command this controller applies from now on (see {@link CommandObserver}). */
+    public void observeCommands(CommandObserver observer) {
+        state.observeCommands(observer);
     }
 
     @Override

@@ -22,20 +22,28 @@ public final class GuardedState {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final List<Consumer<StateChange>> listeners = new CopyOnWriteArrayList<>();
     private ClusterState state = new ClusterState();
+    private volatile CommandObserver observer = CommandObserver.NONE;
 
     /** Applies a command; {@code alsoLocked} runs under the same lock (the Raft index bookkeeping). */
     public ClusterState.Applied apply(long index, Command command, Runnable alsoLocked) {
+        ClusterState.Applied applied;
         lock.writeLock().lock();
         try {
-            ClusterState.Applied applied = state.apply(index, command);
+            applied = state.apply(index, command);
             alsoLocked.run();
             if (!applied.change().isEmpty()) {
                 notifyListeners(applied.change());
             }
-            return applied;
         } finally {
             lock.writeLock().unlock();
         }
+        observer.applied(command, applied.result().isOk());
+        return applied;
+    }
+
+    /** Sets who is told of every applied command (metrics); replaces the previous one. */
+    public void observeCommands(CommandObserver observer) {
+        this.observer = observer == null ? CommandObserver.NONE : observer;
     }
 
     private void notifyListeners(StateChange change) {

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** With a token configured, every endpoint but health wants it. */
+/** With a token configured, every endpoint but health and metrics wants it. */
 class AuthTest {
     @TempDir
     static Path dataDir;
@@ -44,6 +44,15 @@ class AuthTest {
     void rightTokenIsLetIn() {
         Http.Reply r = new Http(cluster.baseUrl, "s3cret-token").get("/api/v1/templates");
         assertEquals(200, r.status());
+    }
+
+    @Test
+    void metricsAreOpen() throws Exception {
+        var r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(cluster.baseUrl + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(1, PrometheusText.parse(r.body()).value("berth_controller_is_leader"));
     }
 
     @Test

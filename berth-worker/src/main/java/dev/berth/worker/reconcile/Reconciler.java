@@ -69,6 +69,7 @@ public final class Reconciler implements AssignmentTarget, AutoCloseable {
     private final Duration resyncInterval;
     private final ReadinessProbe probe;
     private final Consumer<InstanceReport> reports;
+    private final ReconcilerMetrics metrics;
     private final ScheduledExecutorService loop;
     private final AtomicBoolean passQueued = new AtomicBoolean();
     private final Set<Thread> operations = ConcurrentHashMap.newKeySet();
@@ -94,6 +95,13 @@ public final class Reconciler implements AssignmentTarget, AutoCloseable {
 
     public Reconciler(ContainerRuntime runtime, String advertiseAddress, Duration resyncInterval,
                       ReadinessProbe probe, Consumer<InstanceReport> reports) {
+        this(runtime, advertiseAddress, resyncInterval, probe, reports, ReconcilerMetrics.NONE);
+    }
+
+    /** @param metrics told of container starts, removals and readiness failures */
+    public Reconciler(ContainerRuntime runtime, String advertiseAddress, Duration resyncInterval,
+                      ReadinessProbe probe, Consumer<InstanceReport> reports, ReconcilerMetrics metrics) {
+        this.metrics = metrics;
         this.runtime = runtime;
         this.advertiseAddress = advertiseAddress;
         this.resyncInterval = resyncInterval;
@@ -254,6 +262,7 @@ public final class Reconciler implements AssignmentTarget, AutoCloseable {
         run(id, t, () -> {
             if (staleContainerId != null) {
                 runtime.remove(staleContainerId);
+                metrics.containerRemoved();
             }
             ContainerInfo started;
             try {
@@ -261,6 +270,7 @@ public final class Reconciler implements AssignmentTarget, AutoCloseable {
             } catch (ContainerStartException e) {
                 return new Outcome(Kind.FAILED, null, Reports.failed(id, "", e.getMessage()));
             }
+            metrics.containerStarted();
             return probeOutcome(id, want, started);
         });
     }
@@ -271,6 +281,7 @@ public final class Reconciler implements AssignmentTarget, AutoCloseable {
         run(id, t, () -> {
             try {
                 runtime.remove(have.containerId());
+                metrics.containerRemoved();
                 return new Outcome(Kind.REMOVED, null, Reports.removed(id));
             } catch (RuntimeException e) {
                 log.warn("instance {}: could not remove container {}, will retry: {}", id, have.shortId(), e.toString());
@@ -351,6 +362,7 @@ public final class Reconciler implements AssignmentTarget, AutoCloseable {
         ProbeSpec spec = new ProbeSpec(targets, want.getReadiness().getHttpPath(), want.getHostname(), timeout);
         ProbeResult result = probe.await(spec, () -> whyNotRunning(c.containerId()));
         if (!result.ready()) {
+            metrics.readinessFailed();
             return failedWith(id, c, result.reason());
         }
         log.info("instance {}: ready in container {} at {}", id, c.shortId(), endpoints.values().stream()
