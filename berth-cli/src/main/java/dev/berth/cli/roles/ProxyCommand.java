@@ -1,11 +1,9 @@
 package dev.berth.cli.roles;
 
 import io.grpc.ManagedChannel;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,9 +17,8 @@ public final class ProxyCommand implements Callable<Integer> {
     @Option(names = "--id", required = true, description = "This proxy's id (shown in `berth nodes`).")
     String id;
 
-    @Option(names = "--controllers", required = true, split = ",", converter = HostPort.class,
-            description = "Controllers' gRPC addresses host:port,...; the proxy fails over between them.")
-    List<InetSocketAddress> controllers;
+    @Mixin
+    ControllerLink controllers;
 
     @Mixin
     ProxyOptions proxy;
@@ -32,14 +29,10 @@ public final class ProxyCommand implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = "berth-data", description = "Route cache; the proxy routes from it before any controller answers (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @ArgGroup(exclusive = false, multiplicity = "0..1", heading = "Mutual TLS to the controllers (all three or none; none: plaintext, loopback only):%n")
-    TlsOptions tls;
-
     @Override
     public Integer call() throws Exception {
         NodeLifetime life = new NodeLifetime();
-        List<ManagedChannel> channels = Controllers.channels(controllers, TlsOptions.toNodeTls(tls));
-        life.add(Controllers.closer(channels));
+        List<ManagedChannel> channels = controllers.open(life);
         life.add(ProxyRole.start(spec, proxy, channels, dataDir.resolve("proxy"), id));
         System.out.printf("berth proxy %s ready: %s (controllers %s)%n", id, proxy.describe(), controllers);
         System.out.flush();

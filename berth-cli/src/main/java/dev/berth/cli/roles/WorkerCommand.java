@@ -7,7 +7,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,9 +20,8 @@ public final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--id", required = true, description = "This worker's id, unique in the cluster.")
     String id;
 
-    @Option(names = "--controllers", required = true, split = ",", converter = HostPort.class,
-            description = "Controllers' gRPC addresses host:port,...; the worker fails over between them.")
-    List<InetSocketAddress> controllers;
+    @Mixin
+    ControllerLink controllers;
 
     @Option(names = "--advertise", defaultValue = "127.0.0.1", description = "Address containers' ports are published on and proxies connect to (default: ${DEFAULT-VALUE}).")
     String advertise;
@@ -47,14 +45,10 @@ public final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--data-dir", defaultValue = "berth-data", description = "The proxy's route cache (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @ArgGroup(exclusive = false, multiplicity = "0..1", heading = "Mutual TLS to the controllers (all three or none; none: plaintext, loopback only):%n")
-    TlsOptions tls;
-
     @Override
     public Integer call() throws Exception {
         NodeLifetime life = new NodeLifetime();
-        List<ManagedChannel> channels = Controllers.channels(controllers, TlsOptions.toNodeTls(tls));
-        life.add(Controllers.closer(channels));
+        List<ManagedChannel> channels = controllers.open(life);
         WorkerNode worker = life.add(new WorkerNode(new WorkerConfig(id, advertise, capacity, null, null, null), channels));
         if (workerMetrics != null) {
             life.add(worker.serveMetrics(workerMetrics)); // binds first: a taken port fails before anything runs

@@ -35,7 +35,7 @@ class TlsOptionsTest {
 
     @Test
     void noneMeansPlaintext() {
-        assertNull(parsed(WorkerCommand.class, "worker", "--id", "w", "--controllers", "127.0.0.1:7071").tls);
+        assertNull(parsed(WorkerCommand.class, "worker", "--id", "w", "--controllers", "127.0.0.1:7071").controllers.tls);
         assertNull(TlsOptions.toNodeTls(null));
     }
 
@@ -54,8 +54,8 @@ class TlsOptionsTest {
             Object cmd = r.subcommand().commandSpec().userObject();
             TlsOptions o = switch (cmd) {
                 case ControllerCommand c -> c.tls;
-                case WorkerCommand w -> w.tls;
-                case ProxyCommand p -> p.tls;
+                case WorkerCommand w -> w.controllers.tls;
+                case ProxyCommand p -> p.controllers.tls;
                 case StandaloneCommand s -> s.tls;
                 default -> throw new AssertionError(cmd);
             };
