@@ -4,19 +4,32 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.HashSet;
+import java.util.Set;
 
-/** Free loopback ports for the processes a test starts. */
+/**
+ * Free loopback ports for the processes a test starts. The kernel may hand the same ephemeral
+ * port out twice in a row once it is closed again, so a port is never given twice in one run:
+ * two listeners of one node (its API and its Raft port, say) must not collide.
+ */
 public final class Ports {
+    private static final Set<Integer> GIVEN = new HashSet<>();
+
     private Ports() {
     }
 
-    public static int free(String host) {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    public static synchronized int free(String host) {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+                s.setReuseAddress(true);
+                if (GIVEN.add(s.getLocalPort())) {
+                    return s.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
+        throw new IllegalStateException("no fresh free port on " + host);
     }
 
     public static int free() {
