@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Proxy throughput benchmark (issue 4): wrk against one local backend, in one run:
 #   backend direct | Berth proxy (1 event loop) | nginx (1 worker, keepalive upstream) | HAProxy (1 thread)
-# then Berth again with 100k routes in its table. Prints a markdown table for docs/benchmarks.md.
+# then Berth again with 100k routes in its table, then TLS termination (HTTPS with keep-alive)
+# through Berth, nginx and HAProxy. Prints markdown tables for docs/benchmarks.md.
 # Not a test: timings live here. Everything listens on 127.0.0.1 and every wrk run is bounded.
 #   usage: scripts/bench-proxy.sh [seconds-per-run] [connections]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/scripts/lib.sh"
 ensure_jdk >/dev/null
-ensure_apt_packages nginx-light haproxy wrk
+ensure_apt_packages nginx-light haproxy wrk openssl
 secs=${1:-15}
 conns=${2:-64}
 work=$(mktemp -d /tmp/berth-bench.XXXX)
@@ -18,7 +19,15 @@ trap cleanup EXIT
 [ -d "$root/berth-cli/target/lib" ] || (cd "$root" && mvn -B -ntp -q -DskipTests install)
 
 BACKEND=19000 BERTH=19001 NGINX=19002 HAPROXY=19003 BERTH100K=19004
+BERTH_TLS=19005 NGINX_TLS=19006 HAPROXY_TLS=19007
 HOST=bench.berth.localhost
+
+# One self-signed certificate for every TLS endpoint: ECDSA P-256 (what ACME clients issue by
+# default), PKCS#8 key as Berth wants it; HAProxy takes both in one file.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj "/CN=$HOST" \
+  -addext "subjectAltName=DNS:$HOST" -keyout "$work/key0.pem" -out "$work/cert.pem" 2>/dev/null
+openssl pkcs8 -topk8 -nocrypt -in "$work/key0.pem" -out "$work/key.pem"
+cat "$work/cert.pem" "$work/key.pem" >"$work/haproxy.pem"
 
 # The backend: nginx, one worker, a fixed small body (what every proxy forwards to).
 mkdir -p "$work/nginx-backend" "$work/nginx-proxy"
@@ -35,7 +44,8 @@ worker_processes 1; daemon off; pid $work/nginx-proxy/pid; error_log stderr erro
 events { worker_connections 4096; }
 http { access_log off; keepalive_requests 100000;
   upstream backend { server 127.0.0.1:$BACKEND; keepalive 128; }
-  server { listen 127.0.0.1:$NGINX;
+  server { listen 127.0.0.1:$NGINX; listen 127.0.0.1:$NGINX_TLS ssl;
+    ssl_certificate $work/cert.pem; ssl_certificate_key $work/key.pem;
     location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection "";
                  proxy_set_header Host \$host; proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for; } } }
 CONF
@@ -55,6 +65,7 @@ defaults
   http-reuse always
 frontend fe
   bind 127.0.0.1:$HAPROXY
+  bind 127.0.0.1:$HAPROXY_TLS ssl crt $work/haproxy.pem
   default_backend be
 backend be
   server b1 127.0.0.1:$BACKEND
@@ -62,7 +73,8 @@ CONF
 haproxy -f "$work/haproxy.cfg" -db & pids+=($!)
 
 # Berth proxies route from a cache file (as after a restart with every controller down):
-# one with a single route, one with 100k routes plus the benchmark's.
+# one with a single route (also terminating TLS), one with 100k routes plus the benchmark's.
+# bin/berth adds the data-plane JVM flags it documents.
 routes_file() { # $1 file, $2 extra routes
   python3 - "$1" "$2" "$HOST" "$BACKEND" <<'PY'
 import json, sys
@@ -72,19 +84,24 @@ routes = [route(host, "bench")] + [route("%010x.berth.localhost" % n, "%010x" % 
 json.dump({"format": 1, "version": 1, "routes": routes}, open(path, "w"))
 PY
 }
-start_berth() { # $1 port, $2 dir, $3 extra routes
-  mkdir -p "$2/proxy"; routes_file "$2/proxy/routes.json" "$3"
-  BERTH_JAVA_OPTS="-Xmx1g" "$root/bin/berth" proxy --id "bench-$1" --controllers 127.0.0.1:1 --threads 1 \
-      --http "127.0.0.1:$1" --data-dir "$2" >"$2.log" 2>&1 & pids+=($!)
+start_berth() { # $1 port, $2 dir, $3 extra routes, then extra berth options
+  local port=$1 dir=$2 extra=$3; shift 3
+  mkdir -p "$dir/proxy"; routes_file "$dir/proxy/routes.json" "$extra"
+  BERTH_JAVA_OPTS="-Xmx1g" "$root/bin/berth" proxy --id "bench-$port" --controllers 127.0.0.1:1 --threads 1 \
+      --http "127.0.0.1:$port" --data-dir "$dir" "$@" >"$dir.log" 2>&1 & pids+=($!)
 }
-start_berth $BERTH "$work/berth" 0
+start_berth $BERTH "$work/berth" 0 --https "127.0.0.1:$BERTH_TLS" --https-cert "$work/cert.pem,$work/key.pem"
 start_berth $BERTH100K "$work/berth100k" 100000
 
-wait_port() { for _ in $(seq 1 120); do curl -fsS -o /dev/null -H "Host: $HOST" "http://127.0.0.1:$1/" && return 0; sleep 0.5; done; echo "port $1 never answered" >&2; return 1; }
+wait_port() { # $1 port, $2 scheme
+  for _ in $(seq 1 120); do curl -fsSk -o /dev/null -H "Host: $HOST" "${2:-http}://127.0.0.1:$1/" && return 0; sleep 0.5; done
+  echo "port $1 never answered" >&2; return 1
+}
 for p in $BACKEND $BERTH $NGINX $HAPROXY $BERTH100K; do wait_port $p; done
+for p in $BERTH_TLS $NGINX_TLS $HAPROXY_TLS; do wait_port $p https; done
 
-run() { # $1 name, $2 port -> "name req/s p50 p99"
-  local out; out=$(wrk -t1 -c"$conns" -d"${secs}s" --latency -H "Host: $HOST" "http://127.0.0.1:$2/")
+run() { # $1 name, $2 url -> "name|req/s|p50|p99|errors"
+  local out; out=$(wrk -t1 -c"$conns" -d"${secs}s" --latency -H "Host: $HOST" "$2")
   local rps p50 p99 errs
   rps=$(awk '/Requests\/sec/{print $2}' <<<"$out")
   p50=$(awk '$1=="50%"{print $2}' <<<"$out")
@@ -95,21 +112,45 @@ run() { # $1 name, $2 port -> "name req/s p50 p99"
 # JIT warm-up for the JVM proxies (not recorded).
 wrk -t1 -c"$conns" -d10s -H "Host: $HOST" "http://127.0.0.1:$BERTH/" >/dev/null
 wrk -t1 -c"$conns" -d10s -H "Host: $HOST" "http://127.0.0.1:$BERTH100K/" >/dev/null
+wrk -t1 -c"$conns" -d10s -H "Host: $HOST" "https://127.0.0.1:$BERTH_TLS/" >/dev/null
 
 results=()
-results+=("$(run "backend direct" $BACKEND)")
-results+=("$(run "Berth proxy, 1 event loop" $BERTH)")
-results+=("$(run "nginx, 1 worker, keepalive upstream" $NGINX)")
-results+=("$(run "HAProxy, 1 thread" $HAPROXY)")
-results+=("$(run "Berth proxy, 1 event loop, 100k routes" $BERTH100K)")
+# One route and 100k routes run back to back, then again in reverse order (A B B A), so drift in
+# the machine's load (everything shares 2 cores) does not decide their comparison.
+results+=("$(run "backend direct" "http://127.0.0.1:$BACKEND/")")
+results+=("$(run "Berth proxy, 1 event loop" "http://127.0.0.1:$BERTH/")")
+results+=("$(run "Berth proxy, 1 event loop, 100k routes" "http://127.0.0.1:$BERTH100K/")")
+again100k=$(run "again" "http://127.0.0.1:$BERTH100K/" | cut -d'|' -f2)
+again1=$(run "again" "http://127.0.0.1:$BERTH/" | cut -d'|' -f2)
+results+=("$(run "nginx, 1 worker, keepalive upstream" "http://127.0.0.1:$NGINX/")")
+results+=("$(run "HAProxy, 1 thread" "http://127.0.0.1:$HAPROXY/")")
+tls=()
+tls+=("$(run "Berth proxy, 1 event loop, HTTPS" "https://127.0.0.1:$BERTH_TLS/")")
+tls+=("$(run "nginx, 1 worker, HTTPS" "https://127.0.0.1:$NGINX_TLS/")")
+tls+=("$(run "HAProxy, 1 thread, HTTPS" "https://127.0.0.1:$HAPROXY_TLS/")")
 
-berth_rps=$(cut -d'|' -f2 <<<"${results[1]}")
-echo "wrk -t1 -c$conns -d${secs}s, $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem/{print $2}') GiB"
+table() { # $1 Berth's req/s, then rows
+  local base=$1; shift
+  echo "| target | req/s | p50 | p99 | Berth's req/s ratio to it | errors |"
+  echo "|---|---|---|---|---|---|"
+  for r in "$@"; do
+    IFS='|' read -r name rps p50 p99 errs <<<"$r"
+    ratio=$(python3 -c "print(f'{$base/$rps:.2f}x')")
+    echo "| $name | $rps | $p50 | $p99 | $ratio | $errs |"
+  done
+}
+echo "wrk -t1 -c$conns -d${secs}s, $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
+     "$(free -g | awk '/Mem/{print $2}') GiB, kernel $(uname -r)"
+echo "$(nginx -v 2>&1 | sed 's/^nginx version: //'), $(haproxy -v 2>&1 | head -1 | awk '{print "HAProxy", $3}')," \
+     "$(wrk -v 2>&1 | head -1 | awk '{print "wrk", $2}'), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
 echo
-echo "| target | req/s | p50 | p99 | Berth's req/s ratio to it | errors |"
-echo "|---|---|---|---|---|---|"
-for r in "${results[@]}"; do
-  IFS='|' read -r name rps p50 p99 errs <<<"$r"
-  ratio=$(python3 -c "print(f'{$berth_rps/$rps:.2f}x')")
-  echo "| $name | $rps | $p50 | $p99 | $ratio | $errs |"
-done
+table "$(cut -d'|' -f2 <<<"${results[1]}")" "${results[@]}"
+one=$(cut -d'|' -f2 <<<"${results[1]}")
+many=$(cut -d'|' -f2 <<<"${results[2]}")
+echo
+echo "100k routes vs one route (A B B A: $one, $many, $again100k, $again1 req/s):" \
+     "$(python3 -c "print(f'{(($many+$again100k)/($one+$again1)-1)*100:+.1f}%')")"
+echo
+echo "TLS termination (TLS 1.3, ECDSA P-256, keep-alive; plain HTTP to the backend):"
+echo
+table "$(cut -d'|' -f2 <<<"${tls[0]}")" "${tls[@]}"

@@ -7,8 +7,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpDecoderConfig;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -26,9 +24,6 @@ import java.util.concurrent.TimeUnit;
  * and the idle timeout is one check per connection and {@code idleTimeout}, not a timer per use.
  */
 final class BackendPool {
-    /** Response header blocks may be larger than what clients are allowed to send. */
-    private static final int BACKEND_MAX_HEADER_SIZE = 65536;
-
     private final Bootstrap bootstrap;
     private final long idleTimeoutNanos;
     private final int maxIdlePerBackend;
@@ -82,9 +77,7 @@ final class BackendPool {
                     .handler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
-                            ch.pipeline().addLast("http", new HttpClientCodec(
-                                    new HttpDecoderConfig().setMaxHeaderSize(BACKEND_MAX_HEADER_SIZE).setMaxChunkSize(65536),
-                                    false, false));
+                            // Requests go out as bytes (RequestWriter), responses are read from bytes (ResponseParser).
                             ch.pipeline().addLast("backend", new BackendHandler(endpoint, LoopPool.this));
                         }
                     })

@@ -3,7 +3,6 @@ package dev.berth.proxy.http;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
 
 /** The HTTP/1.1 part of a client pipeline, shared by plain HTTP and by HTTPS after the handshake. */
 final class HttpChannelInitializer {
@@ -11,10 +10,11 @@ final class HttpChannelInitializer {
     }
 
     /**
-     * Three handlers, nothing per request beyond them: a byte watcher in front of the codec (it
-     * tells the proxy handler when a request's first byte and each client read arrive), the codec,
-     * and the proxy handler, which queues decoded messages itself and runs every timeout of the
-     * connection on one timer.
+     * Two handlers, nothing per request beyond them: Netty's request decoder (strict: it is what
+     * refuses smuggling attempts; it also tells the proxy handler when a request's first byte and
+     * each client read arrive) and the proxy handler, which queues decoded messages itself, runs
+     * every timeout of the connection on one timer and writes requests and responses as bytes (a
+     * backend's head is copied, not decoded and encoded again).
      *
      * @param httpsRedirectPort answer every request with a redirect to https on this port; -1: proxy normally
      */
@@ -22,8 +22,7 @@ final class HttpChannelInitializer {
         ProxyConfig c = px.config();
         ChannelPipeline p = ch.pipeline();
         HttpProxyHandler proxy = new HttpProxyHandler(px, entrypoint, scheme, false, httpsRedirectPort);
-        p.addLast("bytes-in", proxy.bytesIn());
-        p.addLast("http", new HttpServerCodec(decoderConfig(c)));
+        p.addLast("http", proxy.requestDecoder(decoderConfig(c)));
         p.addLast("proxy", proxy);
     }
 

@@ -4,6 +4,7 @@ import dev.berth.model.Route;
 import dev.berth.proxy.metrics.ProxyMetrics;
 import dev.berth.proxy.routing.HostNames;
 import dev.berth.proxy.tcp.Splice;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -14,19 +15,22 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -68,8 +72,21 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private static final int MAX_ATTEMPTS = 2;
     /** No deadline. */
     private static final long NONE = Long.MAX_VALUE;
+    /** Response bodies up to this size are copied into the head's buffer: one write, one buffer. */
+    private static final int MERGE_BODY_LIMIT = 4096;
+    private static final byte[] CONNECTION_UPGRADE_LINE = ascii("connection: upgrade\r\n");
+    private static final byte[] CONNECTION_CLOSE_LINE = ascii("connection: close\r\n");
+    private static final byte[] CONNECTION_KEEP_ALIVE_LINE = ascii("connection: keep-alive\r\n");
+    private static final byte[] CHUNKED_LINE = ascii("transfer-encoding: chunked\r\n");
+    private static final byte[] LAST_CHUNK = ascii("0\r\n");
+    private static final ByteBuf CRLF_BUF = Unpooled.unreleasableBuffer(
+            Unpooled.directBuffer(2).writeShort(ResponseParser.CRLF_SHORT)).asReadOnly();
 
     private enum State { AWAIT_REQUEST, CONNECTING, PROXYING, DISCARDING, CLOSED }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
 
     private final ProxyContext px;
     private final String entrypoint;
@@ -100,6 +117,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private long cycleNanos;
     private boolean backendFlushPending;
     private boolean clientFlushPending;
+    /** HTTP/1 output not written yet: a response head, possibly with a small body appended. */
+    private ByteBuf pendingOut;
 
     // Timeouts.
     private ScheduledFuture<?> timer;
@@ -124,12 +143,17 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private String method;
     private String uri;
     private String host;
+    /** The Host field as the client sent it (for X-Forwarded-Host). */
+    private String rawHost;
+    private boolean requestChunked;
     private Route route;
     private Channel backend;
     private BackendHandler backendHandler;
     private int connectSeq;
     private final ArrayDeque<HttpContent> pending = new ArrayDeque<>(1);
     private boolean clientKeepAlive;
+    /** The body goes to the HTTP/1 client chunked (the backend's chunks, or a close-delimited body re-framed). */
+    private boolean clientChunked;
     private boolean requestDone;
     private boolean responseStarted;
     private boolean backendKeepAlive;
@@ -166,24 +190,26 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     }
 
     /**
-     * The handler to put in front of the HTTP/1 decoder: it sees raw bytes, which is how the
-     * first byte of a request (header timeout) and client read cycles are noticed.
+     * The HTTP/1 request decoder to put in front of this handler: Netty's, which also tells this
+     * handler when raw bytes arrive (the first byte of a request starts the header timeout, and
+     * each read starts a read cycle) without a handler of its own in between.
      */
-    ChannelHandler bytesIn() {
-        return new BytesIn(this);
+    ChannelHandler requestDecoder(HttpDecoderConfig config) {
+        return new ClientRequestDecoder(config, this);
     }
 
-    private static final class BytesIn extends ChannelInboundHandlerAdapter {
+    private static final class ClientRequestDecoder extends HttpRequestDecoder {
         private final HttpProxyHandler proxy;
 
-        BytesIn(HttpProxyHandler proxy) {
+        ClientRequestDecoder(HttpDecoderConfig config, HttpProxyHandler proxy) {
+            super(config);
             this.proxy = proxy;
         }
 
         @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
             proxy.clientBytes();
-            ctx.fireChannelRead(msg);
+            super.channelRead(ctx, msg);
         }
     }
 
@@ -400,11 +426,11 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             return;
         }
         upgradeRequested = !http2Stream && ProxyHeaders.isWebSocketUpgrade(headers);
-        ProxyHeaders.stripHopByHop(headers, upgradeRequested);
         if (http2Stream) {
             ProxyHeaders.stripHttp2Extensions(headers);
         }
-        ProxyHeaders.addForwarded(headers, clientIp(), scheme, rawHost);
+        requestChunked = RequestWriter.chunked(req);
+        this.rawHost = rawHost;
         connectBackend();
     }
 
@@ -480,7 +506,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
                     return;
                 }
                 requestDone = last;
-                backend.write(c, backend.voidPromise());
+                writeBody(c);
                 flushBackend();
                 if (last) {
                     startBackendWait(now());
@@ -529,6 +555,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         closeBackend();
         releasePending();
         releaseInbound();
+        releasePendingOut();
         super.channelInactive(ctx);
     }
 
@@ -703,12 +730,14 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         backendReused = h.used;
         h.used = true;
         h.owner(this);
+        h.parser.expectResponse(request.method() == HttpMethod.HEAD);
         state = State.PROXYING;
         backendProgress++;
-        backend.write(request, backend.voidPromise());
+        backend.write(RequestWriter.head(ctx.alloc(), request, upgradeRequested, clientIp(), scheme, rawHost),
+                backend.voidPromise());
         HttpContent c;
         while ((c = pending.poll()) != null) {
-            backend.write(c, backend.voidPromise());
+            writeBody(c);
         }
         flushBackend();
         backend.read();
@@ -716,6 +745,13 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             startBackendWait(now());
         } else if (backend.isWritable()) {
             readClient();
+        }
+    }
+
+    private void writeBody(HttpContent c) {
+        ByteBuf b = RequestWriter.body(ctx.alloc(), c, requestChunked);
+        if (b != null) {
+            backend.write(b, backend.voidPromise());
         }
     }
 
@@ -729,56 +765,25 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     }
 
     @Override
-    public void onBackendMessage(HttpObject msg) {
+    public void onBackendHead(ResponseParser head) {
         if (state != State.PROXYING) {
-            ReferenceCountUtil.release(msg);
             return;
         }
         backendProgress++;
-        if (msg.decoderResult().isFailure()) {
-            ReferenceCountUtil.release(msg);
-            log.debug("backend {} sent a malformed response: {}", route.backend(), msg.decoderResult().cause().toString());
-            backendBroken();
-            return;
-        }
-        if (msg instanceof HttpResponse resp) {
-            onBackendResponse(resp);
-        }
-        if (msg instanceof HttpContent c) {
-            if (interimResponse) {
-                c.release();
-                interimResponse = !(c instanceof LastHttpContent);
-                return;
-            }
-            responseBytes += c.content().readableBytes();
-            clientProgress++;
-            if (c instanceof LastHttpContent) {
-                if (clientKeepAlive || http2Stream) {
-                    ctx.write(c, ctx.voidPromise());
-                } else {
-                    lastClientWrite = ctx.write(c);
-                }
-                if (upgrading) {
-                    completeUpgrade();
-                } else {
-                    completeExchange();
-                }
-            } else {
-                ctx.write(c, ctx.voidPromise());
-                clientFlushPending = true;
-            }
-        }
-    }
-
-    private void onBackendResponse(HttpResponse resp) {
-        int code = resp.status().code();
         clientProgress++;
         clientFlushPending = true;
+        int code = head.status();
         if (code >= 100 && code < 200 && code != 101) {
-            // 100-continue and friends: relay as a complete message (h2 needs it whole) and keep waiting.
+            // 100-continue and friends: relay as they are and keep waiting for the final response.
             interimResponse = true;
-            ctx.write(new DefaultFullHttpResponse(resp.protocolVersion(), resp.status(), Unpooled.EMPTY_BUFFER,
-                    resp.headers(), io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE), ctx.voidPromise());
+            if (http2Stream) {
+                ctx.write(new DefaultFullHttpResponse(head.version(), HttpResponseStatus.valueOf(code), Unpooled.EMPTY_BUFFER,
+                        headersOf(head, false), EmptyHttpHeaders.INSTANCE), ctx.voidPromise());
+            } else {
+                ByteBuf out = ctx.alloc().buffer(head.headLength());
+                head.writeRawHead(out);
+                ctx.write(out, ctx.voidPromise());
+            }
             return;
         }
         responseStarted = true;
@@ -789,33 +794,213 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
                 return;
             }
             upgrading = true;
-            ProxyHeaders.stripHopByHop(resp.headers(), true);
-            ctx.write(resp, ctx.voidPromise());
+            writeResponseHead(head, true, false);
             return;
         }
-        backendKeepAlive = HttpUtil.isKeepAlive(resp);
+        backendKeepAlive = head.keepAlive();
         if (!requestDone) {
             clientKeepAlive = false; // answered before the body ended: the rest of it cannot be resynchronized
         }
-        ProxyHeaders.stripHopByHop(resp.headers(), false);
         boolean bodyless = request.method() == HttpMethod.HEAD || code == 204 || code == 304;
-        if (!bodyless && !HttpUtil.isContentLengthSet(resp) && !HttpUtil.isTransferEncodingChunked(resp)) {
+        boolean reChunk = false;
+        if (!bodyless && head.contentLength() < 0 && !head.chunked()) {
             // The body ends when the backend closes: re-frame it as chunked where the client understands that.
             backendKeepAlive = false;
             if (http2Stream || request.protocolVersion() != HttpVersion.HTTP_1_1) {
                 clientKeepAlive &= http2Stream;
             } else {
-                HttpUtil.setTransferEncodingChunked(resp, true);
+                reChunk = true;
             }
         }
-        if (!http2Stream) {
-            setKeepAlive(resp, request.protocolVersion(), clientKeepAlive);
+        clientChunked = !bodyless && (head.chunked() || reChunk);
+        if (http2Stream) {
+            ctx.write(new DefaultHttpResponse(head.version(), HttpResponseStatus.valueOf(code), headersOf(head, false)),
+                    ctx.voidPromise());
+        } else {
+            writeResponseHead(head, false, reChunk);
         }
-        ctx.write(resp, ctx.voidPromise());
+    }
+
+    /**
+     * HTTP/1 clients get the backend's head as it came, minus hop-by-hop fields (RFC 9110 7.6.1),
+     * plus the framing and connection fields this hop needs. It stays pending so a small body
+     * that arrived with it goes out in the same buffer.
+     */
+    private void writeResponseHead(ResponseParser head, boolean upgrade, boolean reChunk) {
+        long length = head.contentLength();
+        int room = length > 0 && length <= MERGE_BODY_LIMIT ? (int) length : 0;
+        ByteBuf out = ctx.alloc().buffer(head.headLength() + 64 + room);
+        head.writeStatusLine(out);
+        boolean te = head.hasTransferEncoding();
+        for (int i = 0, n = head.fieldCount(); i < n; i++) {
+            if (!ProxyHeaders.dropFromResponse(head, i, upgrade, te)) {
+                head.writeField(i, out);
+            }
+        }
+        if (upgrade) {
+            out.writeBytes(CONNECTION_UPGRADE_LINE);
+        } else {
+            if (reChunk) {
+                out.writeBytes(CHUNKED_LINE);
+            }
+            // Connection semantics follow the client's version, not the backend's: a 1.0 client needs an explicit keep-alive.
+            if (!clientKeepAlive) {
+                out.writeBytes(CONNECTION_CLOSE_LINE);
+            } else if (!request.protocolVersion().isKeepAliveDefault()) {
+                out.writeBytes(CONNECTION_KEEP_ALIVE_LINE);
+            }
+        }
+        out.writeShort(ResponseParser.CRLF_SHORT);
+        pendingOut = out;
+    }
+
+    /** The head as Netty headers, for h2 streams (whose codec wants objects). */
+    private static HttpHeaders headersOf(ResponseParser head, boolean upgrade) {
+        HttpHeaders h = new DefaultHttpHeaders();
+        boolean te = head.hasTransferEncoding();
+        for (int i = 0, n = head.fieldCount(); i < n; i++) {
+            if (!ProxyHeaders.dropFromResponse(head, i, upgrade, te)) {
+                h.add(head.fieldName(i), head.fieldValue(i));
+            }
+        }
+        return h;
+    }
+
+    @Override
+    public void onBackendContent(ByteBuf payload) {
+        if (state != State.PROXYING || interimResponse) {
+            return;
+        }
+        backendProgress++;
+        clientProgress++;
+        clientFlushPending = true;
+        int n = payload.readableBytes();
+        responseBytes += n;
+        if (http2Stream) {
+            ctx.write(new DefaultHttpContent(payload.retain()), ctx.voidPromise());
+            return;
+        }
+        if (n == 0) {
+            return;
+        }
+        ByteBuf out = pendingOut;
+        if (clientChunked) {
+            if (out == null || n > MERGE_BODY_LIMIT) {
+                writePending();
+                out = ctx.alloc().buffer(20);
+                writeChunkHeader(out, n);
+                ctx.write(out, ctx.voidPromise());
+                ctx.write(payload.retain(), ctx.voidPromise());
+                ctx.write(CRLF_BUF.duplicate(), ctx.voidPromise());
+            } else {
+                writeChunkHeader(out, n);
+                out.writeBytes(payload);
+                out.writeShort(ResponseParser.CRLF_SHORT);
+            }
+        } else if (out != null && n <= MERGE_BODY_LIMIT) {
+            out.writeBytes(payload);
+        } else {
+            writePending();
+            ctx.write(payload.retain(), ctx.voidPromise());
+        }
+    }
+
+    private static void writeChunkHeader(ByteBuf out, int size) {
+        out.writeCharSequence(Integer.toHexString(size), java.nio.charset.StandardCharsets.US_ASCII);
+        out.writeShort(ResponseParser.CRLF_SHORT);
+    }
+
+    @Override
+    public void onBackendEnd(ByteBuf trailers) {
+        if (state != State.PROXYING) {
+            ReferenceCountUtil.release(trailers);
+            return;
+        }
+        backendProgress++;
+        if (interimResponse) {
+            interimResponse = false;
+            ReferenceCountUtil.release(trailers);
+            return;
+        }
+        clientProgress++;
+        boolean closeAfter = !clientKeepAlive && !http2Stream && !upgrading;
+        if (http2Stream) {
+            LastHttpContent last = LastHttpContent.EMPTY_LAST_CONTENT;
+            if (trailers != null) {
+                last = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, trailersOf(trailers));
+                trailers.release();
+            }
+            ctx.write(last, ctx.voidPromise());
+        } else {
+            ByteBuf out = pendingOut;
+            pendingOut = null;
+            if (clientChunked) {
+                if (out == null) {
+                    out = ctx.alloc().buffer(trailers == null ? 5 : 3 + trailers.readableBytes());
+                }
+                out.writeBytes(LAST_CHUNK);
+                if (trailers != null) {
+                    out.writeBytes(trailers);
+                } else {
+                    out.writeShort(ResponseParser.CRLF_SHORT);
+                }
+            }
+            ReferenceCountUtil.release(trailers);
+            if (closeAfter) {
+                lastClientWrite = ctx.write(out != null ? out : Unpooled.EMPTY_BUFFER);
+            } else if (out != null) {
+                ctx.write(out, ctx.voidPromise());
+            }
+        }
+        if (upgrading) {
+            completeUpgrade();
+        } else {
+            completeExchange();
+        }
+    }
+
+    /** Raw trailer lines as Netty headers, for h2 streams. */
+    private static HttpHeaders trailersOf(ByteBuf raw) {
+        HttpHeaders h = new DefaultHttpHeaders();
+        String text = raw.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+        for (String line : text.split("\r?\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                h.add(line.substring(0, colon), line.substring(colon + 1).trim());
+            }
+        }
+        return h;
+    }
+
+    @Override
+    public void onBackendMalformed(String why) {
+        if (state != State.PROXYING) {
+            return;
+        }
+        log.debug("backend {} sent a malformed response: {}", route.backend(), why);
+        backendBroken();
+    }
+
+    /** The response head (and any small body merged into it) goes out now. */
+    private void writePending() {
+        ByteBuf out = pendingOut;
+        if (out != null) {
+            pendingOut = null;
+            ctx.write(out, ctx.voidPromise());
+        }
+    }
+
+    private void releasePendingOut() {
+        ByteBuf out = pendingOut;
+        if (out != null) {
+            pendingOut = null;
+            out.release();
+        }
     }
 
     @Override
     public void onBackendReadComplete() {
+        writePending();
         if (clientFlushPending) {
             clientFlushPending = false;
             ctx.flush();
@@ -898,43 +1083,29 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         cancelTimer();
         Channel client = ctx.channel();
         Channel b = backend;
+        BackendHandler h = backendHandler;
         backend = null;
         backendHandler = null;
+        h.owner(null);
+        h.upgradedTo(client); // bytes that came with the 101
         ChannelPipeline bp = b.pipeline();
         bp.replace(BackendHandler.class, "splice", Splice.relayTo(client));
-        bp.remove(HttpClientCodec.class);
         ChannelPipeline cp = ctx.pipeline();
-        BytesIn bytesIn = cp.get(BytesIn.class);
-        if (bytesIn != null) {
-            cp.remove(bytesIn);
-        }
         cp.addFirst("idle", new IdleStateHandler(0, 0, px.config().tunnelIdleTimeout().toMillis(), TimeUnit.MILLISECONDS));
         boolean leftovers = !inbound.isEmpty(); // decoded as HTTP after the upgrade request: not for the tunnel
         releaseInbound();
+        writePending(); // the 101
         cp.replace(this, "splice", Splice.relayTo(b));
         if (cp.get(FlowControlHandler.class) != null) {
             cp.remove(FlowControlHandler.class);
         }
-        cp.remove(HttpServerCodec.class);
+        cp.remove(HttpRequestDecoder.class);
         client.flush();
         if (leftovers) {
             client.close();
             return;
         }
         Splice.start(client, b);
-    }
-
-    /** Connection semantics follow the client's version, not the backend's: a 1.0 client needs an explicit keep-alive. */
-    private static void setKeepAlive(HttpResponse resp, HttpVersion clientVersion, boolean keepAlive) {
-        if (keepAlive) {
-            if (clientVersion.isKeepAliveDefault()) {
-                resp.headers().remove(HttpHeaderNames.CONNECTION);
-            } else {
-                resp.headers().set(HttpHeaderNames.CONNECTION, io.netty.handler.codec.http.HttpHeaderValues.KEEP_ALIVE);
-            }
-        } else {
-            resp.headers().set(HttpHeaderNames.CONNECTION, io.netty.handler.codec.http.HttpHeaderValues.CLOSE);
-        }
     }
 
     /** Answers from the proxy itself, then continues with the next request or closes. */
@@ -945,21 +1116,24 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         finishLocal(LocalResponses.text(ctx.alloc(), version, st, message, keep), keep);
     }
 
-    private void finishLocal(io.netty.handler.codec.http.FullHttpResponse response, boolean keep) {
+    private void finishLocal(FullHttpResponse response, boolean keep) {
         closeBackend();
         releasePending();
+        releasePendingOut();
         responseBytes = response.content().readableBytes();
+        boolean keepAlive = HttpUtil.isKeepAlive(response);
         long now = System.nanoTime();
         logRequest(now);
         clientFlushPending = false;
-        ChannelFuture f = ctx.writeAndFlush(response);
+        ChannelFuture f = http2Stream ? ctx.writeAndFlush(response)
+                : ctx.writeAndFlush(encode(response, request != null && request.method() == HttpMethod.HEAD));
         if (http2Stream) {
             state = State.CLOSED;
             cancelTimer();
             if (!requestDone) {
                 f.addListener(ChannelFutureListener.CLOSE);
             }
-        } else if (!keep || !HttpUtil.isKeepAlive(response)) {
+        } else if (!keep || !keepAlive) {
             state = State.CLOSED;
             f.addListener(ChannelFutureListener.CLOSE);
         } else if (requestDone) {
@@ -967,6 +1141,33 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         } else {
             state = State.DISCARDING;
             readClient();
+        }
+    }
+
+    /** A response of the proxy's own, as HTTP/1 bytes (no body for HEAD, as the field values describe it). */
+    private ByteBuf encode(FullHttpResponse r, boolean head) {
+        try {
+            ByteBuf out = ctx.alloc().buffer(256 + r.content().readableBytes());
+            out.writeCharSequence(r.protocolVersion().text(), java.nio.charset.StandardCharsets.US_ASCII);
+            out.writeByte(' ');
+            out.writeCharSequence(r.status().codeAsText(), java.nio.charset.StandardCharsets.US_ASCII);
+            out.writeByte(' ');
+            out.writeCharSequence(r.status().reasonPhrase(), java.nio.charset.StandardCharsets.US_ASCII);
+            out.writeShort(ResponseParser.CRLF_SHORT);
+            for (var e = r.headers().iteratorCharSequence(); e.hasNext(); ) {
+                var field = e.next();
+                out.writeCharSequence(field.getKey(), java.nio.charset.StandardCharsets.US_ASCII);
+                out.writeShort(ResponseParser.COLON_SP_SHORT);
+                out.writeCharSequence(field.getValue(), java.nio.charset.StandardCharsets.UTF_8);
+                out.writeShort(ResponseParser.CRLF_SHORT);
+            }
+            out.writeShort(ResponseParser.CRLF_SHORT);
+            if (!head) {
+                out.writeBytes(r.content(), r.content().readerIndex(), r.content().readableBytes());
+            }
+            return out;
+        } finally {
+            r.release();
         }
     }
 
@@ -995,6 +1196,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         cancelTimer();
         closeBackend();
         releaseInbound();
+        releasePendingOut();
         ctx.close();
     }
 
@@ -1051,8 +1253,11 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         method = null;
         uri = null;
         host = null;
+        rawHost = null;
+        requestChunked = false;
         route = null;
         requestDone = false;
+        clientChunked = false;
         responseStarted = false;
         backendKeepAlive = false;
         interimResponse = false;

@@ -31,8 +31,8 @@ public final class PrometheusMetrics implements ProxyMetrics {
     }
 
     private final Map<RequestKey, LongAdder> requests = new ConcurrentHashMap<>();
-    private final LongAdder[] buckets = new LongAdder[BUCKETS.length];
-    private final LongAdder count = new LongAdder();
+    /** One per bound, plus the +Inf bucket: the count is their sum (one add per request, not two). */
+    private final LongAdder[] buckets = new LongAdder[BUCKETS.length + 1];
     private final LongAdder sumNanos = new LongAdder();
     private final Map<String, LongAdder> open = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> accepted = new ConcurrentHashMap<>();
@@ -65,13 +65,11 @@ public final class PrometheusMetrics implements ProxyMetrics {
     }
 
     private void observe(long nanos) {
-        for (int i = 0; i < BUCKET_NANOS.length; i++) {
-            if (nanos <= BUCKET_NANOS[i]) {
-                buckets[i].increment();
-                break;
-            }
+        int i = 0;
+        while (i < BUCKET_NANOS.length && nanos > BUCKET_NANOS[i]) {
+            i++;
         }
-        count.increment();
+        buckets[i].increment();
         sumNanos.add(nanos);
     }
 
@@ -105,7 +103,7 @@ public final class PrometheusMetrics implements ProxyMetrics {
             cumulative += buckets[i].sum();
             b.append("berth_proxy_request_duration_seconds_bucket{le=\"").append(BUCKETS[i]).append("\"} ").append(cumulative).append('\n');
         }
-        long n = count.sum();
+        long n = cumulative + buckets[BUCKETS.length].sum();
         b.append("berth_proxy_request_duration_seconds_bucket{le=\"+Inf\"} ").append(n).append('\n');
         b.append("berth_proxy_request_duration_seconds_sum ").append(format(sumNanos.sum() / 1e9)).append('\n');
         b.append("berth_proxy_request_duration_seconds_count ").append(n).append('\n');

@@ -108,7 +108,8 @@ public final class SniRouter extends AbstractSniHandler<SniRouter.Decision> {
             ctx.pipeline().replace(this, "splice", Splice.relayTo(backend));
             Splice.start(client, backend);
         } else if (d instanceof Terminate t) {
-            SslHandler ssl = t.context().newHandler(ctx.alloc());
+            // Handshake computation runs on the certificate store's pool, not on this event loop.
+            SslHandler ssl = t.context().newHandler(ctx.alloc(), certificates.handshakeExecutor());
             ssl.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
             ctx.pipeline().addAfter(ctx.name(), "after-tls", afterHandshake.get());
             ctx.pipeline().replace(this, "ssl", ssl);
