@@ -49,9 +49,16 @@ final class BackendPool {
     final class LoopPool {
         private final EventLoop loop;
         private final Map<Endpoint, ArrayDeque<BackendHandler>> idle = new HashMap<>();
+        private final LoopFlusher flusher;
 
         private LoopPool(EventLoop loop) {
             this.loop = loop;
+            this.flusher = new LoopFlusher(loop);
+        }
+
+        /** Batches the flushes of this loop's client and backend connections (see {@link LoopFlusher}). */
+        LoopFlusher flusher() {
+            return flusher;
         }
 
         /** An open idle connection to {@code endpoint}, newest first, or {@code null}. */

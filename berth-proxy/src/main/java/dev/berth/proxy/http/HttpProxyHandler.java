@@ -329,7 +329,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         if (backendFlushPending) {
             backendFlushPending = false;
             if (backend != null) {
-                backend.flush();
+                pool.flusher().flushLater(backend);
             }
         }
         if (state != State.CLOSED && inbound.isEmpty()) {
@@ -755,6 +755,15 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         }
     }
 
+    /** HTTP/1 responses leave with the loop's batch; an h2 stream flushes its parent connection's codec now. */
+    private void flushClientLater() {
+        if (http2Stream) {
+            ctx.flush();
+        } else {
+            pool.flusher().flushLater(ctx.channel());
+        }
+    }
+
     /** Inside a client read the flush waits for its end (one flush per read); otherwise now. */
     private void flushBackend() {
         if (inClientRead && !http2Stream) {
@@ -1003,7 +1012,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         writePending();
         if (clientFlushPending) {
             clientFlushPending = false;
-            ctx.flush();
+            flushClientLater();
         }
         if (state == State.PROXYING && backend != null && ctx.channel().isWritable()) {
             backend.read();
@@ -1061,7 +1070,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         }
         logRequest(now);
         clientFlushPending = false;
-        ctx.flush();
+        flushClientLater();
         if (http2Stream) {
             state = State.CLOSED;
             cancelTimer();
@@ -1197,6 +1206,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         closeBackend();
         releaseInbound();
         releasePendingOut();
+        ctx.flush(); // what was written (a response cut short) still leaves before the close; see LoopFlusher
         ctx.close();
     }
 
