@@ -10,7 +10,7 @@ import dev.berth.worker.metrics.MetricsServer;
 import dev.berth.worker.testing.Assignments;
 import dev.berth.worker.testing.FakeContainerRuntime;
 import dev.berth.worker.testing.FakeController;
-import dev.berth.worker.testing.PrometheusText;
+import dev.berth.testing.PrometheusText;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -2,6 +2,7 @@ package dev.berth.controller.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.berth.testing.PrometheusText;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.testing.PrometheusText;
 import dev.berth.controller.grpc.RouteWatchService;
 import dev.berth.controller.grpc.WorkerStreamService;
 import dev.berth.controller.lifecycle.LeaseKeeper;

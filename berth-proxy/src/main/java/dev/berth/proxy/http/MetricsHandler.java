@@ -2,6 +2,7 @@ package dev.berth.proxy.http;
 
 import dev.berth.proxy.metrics.PrometheusMetrics;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -12,7 +13,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import java.nio.charset.StandardCharsets;
 
 /** The metrics entrypoint: {@code GET /metrics} (Prometheus text) and {@code GET /healthz}. */
 final class MetricsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -32,10 +32,9 @@ final class MetricsHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
             resp = LocalResponses.text(ctx.alloc(), req.protocolVersion(), HttpResponseStatus.METHOD_NOT_ALLOWED, "GET only", keepAlive);
         } else if (path.equals("/metrics")) {
-            ByteBuf body = ctx.alloc().buffer();
-            body.writeCharSequence(metrics.scrape(), StandardCharsets.UTF_8);
+            ByteBuf body = Unpooled.wrappedBuffer(metrics.scrape());
             resp = new DefaultFullHttpResponse(req.protocolVersion(), HttpResponseStatus.OK, body);
-            resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
+            resp.headers().set(HttpHeaderNames.CONTENT_TYPE, metrics.contentType())
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
             HttpUtil.setKeepAlive(resp, keepAlive);
         } else if (path.equals("/healthz")) {

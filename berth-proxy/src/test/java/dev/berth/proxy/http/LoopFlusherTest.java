@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.EventLoop;
+import io.netty.channel.SingleThreadEventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -19,12 +21,18 @@ class LoopFlusherTest {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
     }
 
+    /** Completes {@code f} after the loop's current iteration, behind any flush batch already queued (tail tasks run in order). */
+    private void afterIteration(CompletableFuture<Void> f) {
+        ((SingleThreadEventLoop) loop).executeAfterEventLoopIteration(() -> f.complete(null));
+    }
+
     @Test
     void writesLeaveOnlyAfterTheLoopFinishesItsIteration() throws Exception {
         EmbeddedChannel a = new EmbeddedChannel();
         EmbeddedChannel b = new EmbeddedChannel();
         LoopFlusher flusher = new LoopFlusher(loop);
         int[] flushedDuringIteration = new int[1];
+        CompletableFuture<Void> iterationEnded = new CompletableFuture<>();
         loop.submit(() -> {
             a.write("to a");
             flusher.flushLater(a);
@@ -32,8 +40,9 @@ class LoopFlusherTest {
             flusher.flushLater(b);
             flusher.flushLater(a); // asked twice in one iteration: harmless
             flushedDuringIteration[0] = a.outboundMessages().size() + b.outboundMessages().size();
+            afterIteration(iterationEnded);
         }).sync();
-        loop.submit(() -> { }).sync(); // the next iteration: the previous one has ended
+        iterationEnded.get(5, TimeUnit.SECONDS);
 
         assertEquals(0, flushedDuringIteration[0], "nothing is flushed while the iteration is still running");
         assertEquals("to a", a.readOutbound());
@@ -55,11 +64,13 @@ class LoopFlusherTest {
                 flusher.flushLater(b);
             }
         });
+        CompletableFuture<Void> iterationEnded = new CompletableFuture<>();
         loop.submit(() -> {
             a.write("to a");
             flusher.flushLater(a);
+            afterIteration(iterationEnded);
         }).sync();
-        loop.submit(() -> { }).sync();
+        iterationEnded.get(5, TimeUnit.SECONDS);
 
         assertEquals("to a", a.readOutbound());
         assertEquals("to b", b.readOutbound());
@@ -71,11 +82,13 @@ class LoopFlusherTest {
         LoopFlusher flusher = new LoopFlusher(loop);
         for (int i = 0; i < 3; i++) {
             String msg = "message " + i;
+            CompletableFuture<Void> iterationEnded = new CompletableFuture<>();
             loop.submit(() -> {
                 a.write(msg);
                 flusher.flushLater(a);
+                afterIteration(iterationEnded);
             }).sync();
-            loop.submit(() -> { }).sync();
+            iterationEnded.get(5, TimeUnit.SECONDS);
             assertEquals(msg, a.readOutbound());
         }
     }

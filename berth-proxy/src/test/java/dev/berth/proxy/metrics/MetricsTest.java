@@ -13,6 +13,7 @@ import dev.berth.proxy.testutil.Await;
 import dev.berth.proxy.testutil.RawHttp;
 import dev.berth.proxy.testutil.TestBackend;
 import dev.berth.proxy.watch.RouteWatcher;
+import dev.berth.testing.PrometheusText;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,20 +38,22 @@ class MetricsTest {
                 assertEquals(200, c.send(RawHttp.get(HOST, "/hello")).read().status());
                 assertEquals(503, c.send(RawHttp.get(HOST, "/status?code=503")).read().status());
                 assertEquals(404, c.send(RawHttp.get("random-" + System.nanoTime() + ".example", "/")).read().status());
-                String text = scrape(node);
-                assertTrue(text.contains("berth_proxy_requests_total{route=\"" + HOST + "\",code=\"200\"} 2"), text);
-                assertTrue(text.contains("berth_proxy_requests_total{route=\"" + HOST + "\",code=\"503\"} 1"), text);
+                PrometheusText m = PrometheusText.parse(scrape(node));
+                assertEquals(2, m.value("berth_proxy_requests_total", "route", HOST, "code", "200"));
+                assertEquals(1, m.value("berth_proxy_requests_total", "route", HOST, "code", "503"));
                 // Unknown hosts share one label: a scanner cannot blow up the series count.
-                assertTrue(text.contains("berth_proxy_requests_total{route=\"-\",code=\"404\"} 1"), text);
-                assertTrue(text.contains("berth_proxy_request_duration_seconds_count 4"), text);
-                assertTrue(text.contains("berth_proxy_request_duration_seconds_bucket{le=\"+Inf\"} 4"), text);
-                assertTrue(text.contains("berth_proxy_open_connections{entrypoint=\"web\"} 1"), text);
-                assertTrue(text.contains("berth_proxy_route_table_version 17"), text);
-                assertTrue(text.contains("berth_proxy_routes 1"), text);
-                assertTrue(text.contains("# TYPE berth_proxy_request_duration_seconds histogram"), text);
+                assertEquals(1, m.value("berth_proxy_requests_total", "route", "-", "code", "404"));
+                assertEquals("histogram", m.types.get("berth_proxy_request_duration_seconds"));
+                assertEquals(4, m.value("berth_proxy_request_duration_seconds_count"));
+                assertEquals(4, m.value("berth_proxy_request_duration_seconds_bucket", "le", "+Inf"));
+                assertTrue(m.value("berth_proxy_request_duration_seconds_sum") > 0);
+                assertEquals(1, m.value("berth_proxy_open_connections", "entrypoint", "web"));
+                assertEquals(1, m.value("berth_proxy_connections_total", "entrypoint", "web"));
+                assertEquals(17, m.value("berth_proxy_route_table_version"));
+                assertEquals(1, m.value("berth_proxy_routes"));
             }
             Await.until("connection closed in metrics",
-                    () -> scrapeQuietly(node).contains("berth_proxy_open_connections{entrypoint=\"web\"} 0"));
+                    () -> openConnections(node) == 0);
             try (RawHttp c = new RawHttp(node.server().port("metrics"))) {
                 assertEquals(200, c.send(RawHttp.get("x", "/healthz")).read().status());
             }
@@ -66,11 +69,12 @@ class MetricsTest {
         }
     }
 
-    static String scrapeQuietly(ProxyNode node) {
+    /** Open connections of the web entrypoint, or -1 while a scrape fails. */
+    static double openConnections(ProxyNode node) {
         try {
-            return scrape(node);
-        } catch (Exception e) {
-            return "";
+            return PrometheusText.parse(scrape(node)).value("berth_proxy_open_connections", "entrypoint", "web");
+        } catch (Exception | AssertionError e) {
+            return -1;
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.berth.worker.testing;
+package dev.berth.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
