@@ -1,6 +1,7 @@
 package dev.berth.controller;
 
 import dev.berth.controller.api.ApiServer;
+import dev.berth.controller.grpc.RoleCheck;
 import dev.berth.controller.grpc.RouteWatchService;
 import dev.berth.controller.grpc.WorkerStreamService;
 import dev.berth.controller.lifecycle.LeaseKeeper;
@@ -11,6 +12,7 @@ import dev.berth.controller.service.InstanceService;
 import dev.berth.controller.service.TemplateService;
 import dev.berth.controller.store.StateStore;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
@@ -52,6 +54,7 @@ public final class ControllerNode implements AutoCloseable {
         try {
             if (config.grpc() != null) {
                 NettyServerBuilder network;
+                RoleCheck roles = new RoleCheck();
                 if (config.tls() != null) {
                     network = config.tls().serverBuilder(config.grpc());
                     LOG.info("gRPC on {} requires mutual TLS: {}", config.grpc(), config.tls().describe());
@@ -67,7 +70,8 @@ public final class ControllerNode implements AutoCloseable {
                 grpcServers.add(network
                         .permitKeepAliveTime(5, TimeUnit.SECONDS)
                         .permitKeepAliveWithoutCalls(true)
-                        .addService(workers).addService(routes).build().start());
+                        .addService(ServerInterceptors.intercept(workers, roles))
+                        .addService(ServerInterceptors.intercept(routes, roles)).build().start());
             }
             if (config.inProcessName() != null) {
                 grpcServers.add(InProcessServerBuilder.forName(config.inProcessName())

@@ -37,6 +37,7 @@ class MutualTlsIT {
     private final String workerId = "tls-worker-" + suffix;
     private final String plaintextWorkerId = "tls-plain-" + suffix;
     private final String foreignWorkerId = "tls-foreign-" + suffix;
+    private final String impostorWorkerId = "tls-impostor-" + suffix;
     private final List<BerthProcess> processes = new ArrayList<>();
 
     @AfterEach
@@ -44,7 +45,7 @@ class MutualTlsIT {
         for (int i = processes.size() - 1; i >= 0; i--) {
             processes.get(i).stop();
         }
-        for (String id : List.of(workerId, plaintextWorkerId, foreignWorkerId)) {
+        for (String id : List.of(workerId, plaintextWorkerId, foreignWorkerId, impostorWorkerId)) {
             Docker.removeWorkerContainers(id);
         }
     }
@@ -151,16 +152,26 @@ class MutualTlsIT {
         BerthProcess foreign = start("mtls-worker-foreign", concat(List.of("worker", "--id", foreignWorkerId,
                 "--controllers", controllers, "--no-proxy", "--data-dir", tmp.resolve("wf").toString()),
                 tls(other, foreignWorkerId, bothCas)));
+        // the cluster CA's certificate, but a proxy's: its role may watch routes, not run instances
+        BerthProcess impostor = start("mtls-worker-impostor", concat(List.of("worker", "--id", impostorWorkerId,
+                "--controllers", controllers, "--no-proxy", "--data-dir", tmp.resolve("wi").toString()),
+                tls(certs, "proxy-1", ca)));
 
         long until = System.nanoTime() + Duration.ofSeconds(8).toNanos();
         while (System.nanoTime() < until) {
             String nodes = Http.get(apiUrl + "/nodes").body();
             assertFalse(nodes.contains(plaintextWorkerId), "a worker without a client certificate registered: " + nodes);
             assertFalse(nodes.contains(foreignWorkerId), "a worker with another CA's certificate registered: " + nodes);
+            assertFalse(nodes.contains(impostorWorkerId), "a worker with a proxy's certificate registered: " + nodes);
             Thread.sleep(500);
         }
         assertTrue(plaintext.isAlive(), "the refused worker keeps retrying rather than exiting:\n" + plaintext.logTail());
         assertTrue(foreign.isAlive(), "the refused worker keeps retrying rather than exiting:\n" + foreign.logTail());
+        assertTrue(impostor.isAlive(), "the refused worker keeps retrying rather than exiting:\n" + impostor.logTail());
+        Eventually.until("the impostor is told why", Duration.ofSeconds(30),
+                () -> impostor.logTail().contains("PERMISSION_DENIED: a proxy certificate may not call berth.v1.WorkerService"));
+        Eventually.until("the controller logs the refusal", Duration.ofSeconds(30),
+                () -> controller.logTail().contains("a proxy certificate may not call berth.v1.WorkerService"));
         String nodes = Http.get(apiUrl + "/nodes").body();
         assertTrue(nodes.contains(workerId), "the TLS worker is still there: " + nodes);
         assertEquals(200, RawHttp.get("127.0.0.1", http, hostname, "/").status(), "still served");

@@ -42,7 +42,7 @@ final class TestPki {
     }
 
     static Identity ca(String cn) {
-        return build(cn, null, Instant.now().minus(Duration.ofHours(1)), Instant.now().plus(Duration.ofDays(30)), List.of(), true,
+        return build("O=Berth Test,CN=" + cn, null, Instant.now().minus(Duration.ofHours(1)), Instant.now().plus(Duration.ofDays(30)), List.of(), true,
                 List.of());
     }
 
@@ -53,16 +53,23 @@ final class TestPki {
     }
 
     static Identity node(Identity ca, String cn, List<String> sans, Instant notBefore, Instant notAfter, List<KeyPurposeId> ekus) {
-        return build(cn, ca, notBefore, notAfter, sans, false, ekus);
+        return build("O=Berth Test,CN=" + cn, ca, notBefore, notAfter, sans, false, ekus);
     }
 
-    private static Identity build(String cn, Identity issuer, Instant notBefore, Instant notAfter, List<String> sans,
+    /** A node certificate whose subject carries {@code ou} as its OU, as `berth certs issue --role` writes it. */
+    static Identity node(Identity ca, String cn, String ou) {
+        return build("O=Berth Test,OU=" + ou + ",CN=" + cn, ca, Instant.now().minus(Duration.ofHours(1)),
+                Instant.now().plus(Duration.ofDays(1)), List.of("127.0.0.1"), false,
+                List.of(KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth));
+    }
+
+    private static Identity build(String subjectDn, Identity issuer, Instant notBefore, Instant notAfter, List<String> sans,
                                   boolean isCa, List<KeyPurposeId> ekus) {
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
             g.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
             KeyPair pair = g.generateKeyPair();
-            X500Name subject = new X500Name("O=Berth Test,CN=" + cn);
+            X500Name subject = new X500Name(subjectDn);
             X500Name issuerName = issuer == null ? subject : X500Name.getInstance(issuer.cert().getSubjectX500Principal().getEncoded());
             X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuerName, new BigInteger(100, RANDOM).setBit(99),
                     Date.from(notBefore), Date.from(notAfter), subject, pair.getPublic())

@@ -198,7 +198,9 @@ public final class WorkerAgent implements AutoCloseable {
         @Override
         public void onError(Throwable t) {
             if (!closed) {
-                log.warn("worker stream to controller #{} failed: {}", controller, Status.fromThrowable(t));
+                Status s = Status.fromThrowable(t);
+                log.warn("worker stream to controller #{} failed: {}{}", controller, s.getCode(),
+                        s.getDescription() == null ? "" : ": " + s.getDescription());
             }
             end();
         }
