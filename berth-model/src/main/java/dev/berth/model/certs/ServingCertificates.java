@@ -46,9 +46,12 @@ public final class ServingCertificates {
             PrivateKey key = PemPrivateKeys.read(keyText);
             X509Certificate leaf = chain.get(0);
             if (!KeyPairs.match(key, leaf.getPublicKey())) {
-                throw new IllegalArgumentException("key: is not the key of the certificate ("
-                        + leaf.getSubjectX500Principal().getName() + ", a " + leaf.getPublicKey().getAlgorithm()
-                        + " certificate; the key is " + key.getAlgorithm() + ")");
+                String subject = leaf.getSubjectX500Principal().getName();
+                String certificateAlgorithm = leaf.getPublicKey().getAlgorithm();
+                throw new IllegalArgumentException(key.getAlgorithm().equals(certificateAlgorithm)
+                        ? "key: is not the key of the certificate (" + subject + ")"
+                        : "key: is an " + key.getAlgorithm() + " key, but the certificate (" + subject + ") has an "
+                                + certificateAlgorithm + " key");
             }
             List<String> names = CertificateNames.of(leaf);
             if (names.isEmpty()) {

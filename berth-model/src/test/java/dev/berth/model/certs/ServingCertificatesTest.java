@@ -68,8 +68,9 @@ class ServingCertificatesTest {
         assertTrue(e.getMessage().startsWith("key: is not the key of the certificate"), e.getMessage());
 
         Issued rsa = TestCertificates.leaf(CA, KeyType.RSA, Instant.now().minusSeconds(60), Instant.now().plusSeconds(3600), "rsa.example.com");
-        assertTrue(refused(rsa.chainPem(), WILDCARD.keyPem()).getMessage().contains("RSA certificate; the key is EC"));
-        assertTrue(refused(WILDCARD.chainPem(), rsa.traditionalKeyPem()).getMessage().contains("is not the key"));
+        assertEquals("key: is an EC key, but the certificate (CN=rsa.example.com) has an RSA key",
+                refused(rsa.chainPem(), WILDCARD.keyPem()).getMessage());
+        assertTrue(refused(WILDCARD.chainPem(), rsa.traditionalKeyPem()).getMessage().startsWith("key: is an RSA key, but the certificate"));
     }
 
     @Test
