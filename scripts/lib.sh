@@ -40,7 +40,8 @@ ensure_docker() {
   if docker info >/dev/null 2>&1; then return 0; fi
   if ! command -v dockerd >/dev/null 2>&1; then ensure_apt_packages docker.io; fi
   log "starting dockerd (log: /var/log/berth-dockerd.log)"
-  nohup dockerd >/var/log/berth-dockerd.log 2>&1 &
+  # its own session: the engine outlives the shell (and process group) that happened to start it
+  setsid nohup dockerd >/var/log/berth-dockerd.log 2>&1 </dev/null &
   local i
   for i in $(seq 1 60); do
     docker info >/dev/null 2>&1 && return 0

@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
                 StopCommand.class,
                 NodesCommand.class,
                 ControllersCommand.class,
+                TlsCommand.class,
                 dev.berth.cli.certs.CertsCommand.class,
                 CommandLine.HelpCommand.class,
         })

@@ -9,7 +9,6 @@ import java.util.regex.Pattern;
 
 /** Checks a template before it is stored, and says every problem at once. */
 public final class TemplateValidator {
-    private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final Pattern PORT_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?");
     private static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final long MIN_MEMORY = 4L << 20;
@@ -22,8 +21,8 @@ public final class TemplateValidator {
 
     public List<String> problems(Template t) {
         List<String> p = new ArrayList<>();
-        if (t.name() == null || !NAME.matcher(t.name()).matches()) {
-            p.add("name must be 1-63 lower-case letters, digits or '-', got '" + t.name() + "'");
+        if (!Names.isValid(t.name())) {
+            p.add("name " + Names.RULE + ", got '" + t.name() + "'");
         }
         if (t.image() == null || t.image().isBlank()) {
             p.add("image is missing");

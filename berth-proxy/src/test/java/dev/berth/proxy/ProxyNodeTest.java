@@ -78,4 +78,42 @@ class ProxyNodeTest {
             assertEquals(3, after.version(), "an unreachable controller never clears the cache");
         }
     }
+
+    @Test
+    void servesTheControlPlanesCertificateFromItsCacheWhenNoControllerAnswers() throws Exception {
+        Path cacheFile = dir.resolve("routes.json");
+        var ca = dev.berth.testing.TestCertificates.ca("Node CA");
+        var issued = dev.berth.testing.TestCertificates.leaf(ca, "*.berth.localhost");
+        var client = dev.berth.proxy.testutil.TestCerts.clientTrusting(ca.cert());
+        ProxyConfig https = ProxyConfig.builder().entrypoint(Entrypoint.https("websecure", "127.0.0.1", 0))
+                .tls(new dev.berth.proxy.http.TlsConfig(List.of(), Duration.ZERO, true)).eventLoopThreads(1).build();
+        try (TestBackend backend = new TestBackend()) {
+            try (FakeRouteService svc = new FakeRouteService("ctl-" + UUID.randomUUID())) {
+                svc.onWatch(req -> List.of(RouteProtos.fullUpdate(8, List.of(new Route(RouteKey.http(HOST), "inst-1", backend.endpoint())),
+                        List.of(dev.berth.proxy.testutil.ServingCerts.of("wildcard", issued)))));
+                ManagedChannel ch = svc.channel();
+                try (ProxyNode node = new ProxyNode(new ProxyNode.Settings(https, cacheFile, List.of(ch), FAST, null))) {
+                    node.start();
+                    Await.until("table with the certificate", () -> node.table().version() == 8);
+                } finally {
+                    ch.shutdownNow();
+                }
+            }
+            ManagedChannel nowhere = InProcessChannelBuilder.forName("no-such-controller-" + UUID.randomUUID())
+                    .directExecutor().build();
+            try (ProxyNode node = new ProxyNode(new ProxyNode.Settings(https, cacheFile, List.of(nowhere), FAST, null))) {
+                node.start();
+                int port = node.server().port("websecure");
+                try (var plain = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port);
+                     var tls = (javax.net.ssl.SSLSocket) client.getSocketFactory().createSocket(plain, HOST, port, true);
+                     RawHttp c = new RawHttp(tls)) {
+                    tls.startHandshake();
+                    assertEquals(issued.cert(), tls.getSession().getPeerCertificates()[0], "the cached certificate");
+                    assertEquals("hello from backend", c.send(RawHttp.get(HOST, "/hello")).read().text());
+                }
+            } finally {
+                nowhere.shutdownNow();
+            }
+        }
+    }
 }

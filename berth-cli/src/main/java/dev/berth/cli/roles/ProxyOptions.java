@@ -19,11 +19,13 @@ public final class ProxyOptions {
     InetSocketAddress http;
 
     @Option(names = "--https", converter = HostPort.class,
-            description = "HTTPS entrypoint: TLS terminated with the certificate chosen by SNI, then routed by Host (needs --https-cert).")
+            description = "HTTPS entrypoint: TLS terminated with the certificate chosen by SNI, then routed by Host. Serves the"
+                    + " certificates stored in the control plane (berth tls put) and any --https-cert files.")
     InetSocketAddress https;
 
     @Option(names = "--https-cert", paramLabel = "CERT.pem,KEY.pem", split = ";",
-            description = "A certificate chain and its PKCS#8 key (PEM), repeatable; wildcard certificates work; files are reloaded when they change.")
+            description = "A certificate chain and its PKCS#8 key (PEM), repeatable; wildcard certificates work; files are reloaded"
+                    + " when they change, and win a name the control plane's certificates also cover. The first is the default.")
     List<String> httpsCerts = new ArrayList<>();
 
     @Option(names = "--redirect-https", description = "Answer plain HTTP with a redirect to HTTPS.")
@@ -51,10 +53,11 @@ public final class ProxyOptions {
                 .entrypoint(Entrypoint.http("http", http.getHostString(), http.getPort()).withRedirectToHttps(redirectHttps))
                 .eventLoopThreads(threads)
                 .accessLog(accessLog);
+        if (https == null && !httpsCerts.isEmpty()) {
+            throw new IllegalArgumentException("--https-cert needs an HTTPS entrypoint to serve it: give --https HOST:PORT");
+        }
         if (https != null) {
-            if (httpsCerts.isEmpty()) {
-                throw new IllegalArgumentException("--https needs at least one --https-cert CERT.pem,KEY.pem");
-            }
+            // No files is fine: the entrypoint then serves the control plane's certificates only.
             List<TlsConfig.CertificateFiles> files = new ArrayList<>();
             for (String pair : httpsCerts) {
                 String[] p = pair.split(",");

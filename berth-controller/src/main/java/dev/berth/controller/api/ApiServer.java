@@ -2,6 +2,7 @@ package dev.berth.controller.api;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.berth.controller.cluster.NodeDirectory;
+import dev.berth.controller.service.CertificateService;
 import dev.berth.controller.service.ControllerSettings;
 import dev.berth.controller.service.InstanceService;
 import dev.berth.controller.service.TemplateService;
@@ -41,6 +42,7 @@ public final class ApiServer implements AutoCloseable {
         new ClusterEndpoints(store, directory).register(router);
         new TemplateEndpoints(templates).register(router);
         new InstanceEndpoints(instances, new InstanceView(Clock.systemUTC())).register(router);
+        new CertificateEndpoints(new CertificateService(store, Clock.systemUTC())).register(router);
         try {
             this.server = HttpServer.create(bind, 0);
         } catch (IOException e) {

@@ -3,18 +3,21 @@ package dev.berth.controller.grpc;
 import dev.berth.controller.state.StateChange.RouteDelta;
 import dev.berth.model.Route;
 import dev.berth.model.RouteKey;
+import dev.berth.model.certs.ServingCertificate;
 import dev.berth.protocol.v1.Endpoint;
 import dev.berth.protocol.v1.RouteUpdate;
 import java.util.Collection;
 
-/** Model routes to their wire form. */
+/** Model routes and serving certificates to their wire form. */
 final class RouteMessages {
     private RouteMessages() {
     }
 
-    static RouteUpdate full(long version, Collection<Route> routes) {
+    /** The whole table: every route and every serving certificate, at {@code version}. */
+    static RouteUpdate full(long version, Collection<Route> routes, Collection<ServingCertificate> certificates) {
         RouteUpdate.Builder b = RouteUpdate.newBuilder().setVersion(version).setFull(true);
         routes.forEach(r -> b.addUpserts(route(r)));
+        certificates.forEach(c -> b.addCertificateUpserts(certificate(c)));
         return b.build();
     }
 
@@ -22,6 +25,8 @@ final class RouteMessages {
         RouteUpdate.Builder b = RouteUpdate.newBuilder().setVersion(delta.version());
         delta.upserts().forEach(r -> b.addUpserts(route(r)));
         delta.removals().forEach(k -> b.addRemovals(key(k)));
+        delta.certificateUpserts().forEach(c -> b.addCertificateUpserts(certificate(c)));
+        b.addAllCertificateRemovals(delta.certificateRemovals());
         return b.build();
     }
 
@@ -38,5 +43,16 @@ final class RouteMessages {
     static dev.berth.protocol.v1.RouteKey key(RouteKey k) {
         return dev.berth.protocol.v1.RouteKey.newBuilder()
                 .setProtocol(k.protocol().wireName()).setHost(k.host()).setListenPort(k.listenPort()).build();
+    }
+
+    static dev.berth.protocol.v1.ServingCertificate certificate(ServingCertificate c) {
+        return dev.berth.protocol.v1.ServingCertificate.newBuilder()
+                .setName(c.name())
+                .setCertificatePem(c.certificate())
+                .setKeyPem(c.key())
+                .addAllDnsNames(c.dnsNames())
+                .setNotAfterMillis(c.notAfter())
+                .setFingerprintSha256(c.fingerprint())
+                .build();
     }
 }

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Serves the versioned route table to proxies: the full table or just the deltas a proxy
  * missed, then every later delta, with no gap and in log order. Any controller can serve any
- * proxy because versions are Raft log indexes.
+ * proxy because versions are Raft log indexes. The table includes the serving certificates of
+ * the proxies' HTTPS entrypoints (private keys too: run this over mutual TLS off the host).
  */
 public final class RouteWatchService extends RouteServiceGrpc.RouteServiceImplBase {
     private static final Logger LOG = LoggerFactory.getLogger(RouteWatchService.class);
@@ -57,7 +58,7 @@ public final class RouteWatchService extends RouteServiceGrpc.RouteServiceImplBa
         AtomicLong base = new AtomicLong();
         Consumer<StateChange> listener = change -> {
             if (change.reset()) {
-                RouteUpdate full = store.read(s -> RouteMessages.full(s.routeVersion(), s.routes()));
+                RouteUpdate full = store.read(s -> RouteMessages.full(s.routeVersion(), s.routes(), s.certificates()));
                 base.set(full.getVersion());
                 sender.send(full);
                 return;
@@ -74,7 +75,7 @@ public final class RouteWatchService extends RouteServiceGrpc.RouteServiceImplBa
             if (missed.isPresent()) {
                 missed.get().forEach(d -> updates.add(RouteMessages.delta(d)));
             } else {
-                updates.add(RouteMessages.full(state.routeVersion(), state.routes()));
+                updates.add(RouteMessages.full(state.routeVersion(), state.routes(), state.certificates()));
             }
             return updates;
         }, listener);

@@ -21,6 +21,7 @@ import dev.berth.model.Route;
 import dev.berth.model.RouteKey;
 import dev.berth.model.Template;
 import dev.berth.model.WorkerInfo;
+import dev.berth.model.certs.ServingCertificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -41,6 +42,7 @@ public final class ClusterState {
     private final Map<String, Instance> instances = new TreeMap<>();
     private final Map<String, WorkerInfo> workers = new TreeMap<>();
     private final Map<String, ControllerInfo> controllers = new TreeMap<>();
+    private final Map<String, ServingCertificate> certificates = new TreeMap<>();
     private final Map<RouteKey, Route> routes = new HashMap<>();
     private final Map<String, String> instanceByHostname = new HashMap<>();
     private final Map<Integer, String> instanceByTcpPort = new HashMap<>();
@@ -74,6 +76,8 @@ public final class ClusterState {
                 controllers.remove(c.id());
                 yield CommandResult.ok();
             }
+            case Command.PutCertificate c -> putCertificate(m, c);
+            case Command.DeleteCertificate c -> deleteCertificate(m, c);
         };
         appliedIndex = index;
         return new Applied(result.atIndex(index), m.finish());
@@ -90,6 +94,25 @@ public final class ClusterState {
         if (templates.remove(c.name()) == null) {
             return CommandResult.fail(ErrorCode.NOT_FOUND, "no template named '" + c.name() + "'");
         }
+        return CommandResult.ok();
+    }
+
+    // ---- serving certificates (proxies watch them with the routes) ----
+
+    private CommandResult putCertificate(Mutation m, Command.PutCertificate c) {
+        ServingCertificate next = c.certificate();
+        if (!next.equals(certificates.get(next.name()))) {
+            certificates.put(next.name(), next);
+            m.certificateStored(next);
+        }
+        return CommandResult.ok();
+    }
+
+    private CommandResult deleteCertificate(Mutation m, Command.DeleteCertificate c) {
+        if (certificates.remove(c.name()) == null) {
+            return CommandResult.fail(ErrorCode.NOT_FOUND, "no certificate named '" + c.name() + "'");
+        }
+        m.certificateDeleted(c.name());
         return CommandResult.ok();
     }
 
@@ -287,6 +310,15 @@ public final class ClusterState {
         return routes.values();
     }
 
+    /** Serving certificates by name, keys included: never hand these to an API response as they are. */
+    public Collection<ServingCertificate> certificates() {
+        return certificates.values();
+    }
+
+    public ServingCertificate certificate(String name) {
+        return certificates.get(name);
+    }
+
     public boolean tcpPortTaken(int port) {
         return instanceByTcpPort.containsKey(port);
     }
@@ -303,7 +335,8 @@ public final class ClusterState {
 
     public ClusterSnapshot snapshot() {
         return new ClusterSnapshot(appliedIndex, routeVersion, List.copyOf(templates.values()),
-                List.copyOf(instances.values()), List.copyOf(workers.values()), List.copyOf(controllers.values()));
+                List.copyOf(instances.values()), List.copyOf(workers.values()), List.copyOf(controllers.values()),
+                List.copyOf(certificates.values()));
     }
 
     public static ClusterState restore(ClusterSnapshot s) {
@@ -311,6 +344,7 @@ public final class ClusterState {
         s.templates().forEach(t -> state.templates.put(t.name(), t));
         s.workers().forEach(w -> state.workers.put(w.id(), w));
         s.controllers().forEach(c -> state.controllers.put(c.id(), c));
+        s.certificates().forEach(c -> state.certificates.put(c.name(), c));
         s.instances().forEach(state::index);
         state.appliedIndex = s.appliedIndex();
         state.routeVersion = s.routeVersion();
@@ -331,12 +365,17 @@ public final class ClusterState {
         InstanceRoutes.of(i).forEach(r -> routes.remove(r.key()));
     }
 
-    /** Collects one apply's instance changes and turns their route differences into a delta. */
+    /**
+     * Collects one apply's instance changes and turns their route differences into a delta,
+     * together with the serving certificates it stored or deleted.
+     */
     private final class Mutation {
         private final long index;
         private final List<InstanceChange> changes = new ArrayList<>();
         private final Map<RouteKey, Route> upserts = new LinkedHashMap<>();
         private final Map<RouteKey, Boolean> removals = new LinkedHashMap<>();
+        private final Map<String, ServingCertificate> certificateUpserts = new LinkedHashMap<>();
+        private final Map<String, Boolean> certificateRemovals = new LinkedHashMap<>();
 
         Mutation(long index) {
             this.index = index;
@@ -366,8 +405,19 @@ public final class ClusterState {
             changes.add(new InstanceChange(before, after));
         }
 
+        void certificateStored(ServingCertificate c) {
+            certificateRemovals.remove(c.name());
+            certificateUpserts.put(c.name(), c);
+        }
+
+        void certificateDeleted(String name) {
+            certificateUpserts.remove(name);
+            certificateRemovals.put(name, true);
+        }
+
         StateChange finish() {
-            RouteDelta delta = new RouteDelta(index, List.copyOf(upserts.values()), List.copyOf(removals.keySet()));
+            RouteDelta delta = new RouteDelta(index, List.copyOf(upserts.values()), List.copyOf(removals.keySet()),
+                    List.copyOf(certificateUpserts.values()), List.copyOf(certificateRemovals.keySet()));
             if (!delta.isEmpty()) {
                 routeVersion = index;
             }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dev.berth.model.Endpoint;
 import dev.berth.model.Template;
+import dev.berth.model.certs.ServingCertificate;
 import java.util.List;
 import java.util.Map;
 
@@ -27,6 +28,8 @@ import java.util.Map;
         @JsonSubTypes.Type(value = Command.RegisterController.class, name = "register-controller"),
         @JsonSubTypes.Type(value = Command.ForgetController.class, name = "forget-controller"),
         @JsonSubTypes.Type(value = Command.RelaunchInstance.class, name = "relaunch-instance"),
+        @JsonSubTypes.Type(value = Command.PutCertificate.class, name = "put-certificate"),
+        @JsonSubTypes.Type(value = Command.DeleteCertificate.class, name = "delete-certificate"),
 })
 public sealed interface Command {
 
@@ -80,5 +83,15 @@ public sealed interface Command {
 
     /** Proposed by the leader when a lease lapsed: the worker's instances become LOST. */
     record MarkWorkerDown(String id, long at) implements Command {
+    }
+
+    /**
+     * Stores (or replaces) a serving certificate for the proxies' HTTPS entrypoints. Checked and
+     * its names, expiry and fingerprint derived by the proposer; applying it parses nothing.
+     */
+    record PutCertificate(ServingCertificate certificate) implements Command {
+    }
+
+    record DeleteCertificate(String name) implements Command {
     }
 }

@@ -3,6 +3,7 @@ package dev.berth.controller.state;
 import dev.berth.model.Instance;
 import dev.berth.model.Route;
 import dev.berth.model.RouteKey;
+import dev.berth.model.certs.ServingCertificate;
 import java.util.List;
 
 /**
@@ -25,10 +26,18 @@ public record StateChange(long index, List<InstanceChange> instances, RouteDelta
     public record InstanceChange(Instance before, Instance after) {
     }
 
-    /** Route changes made at {@code version} (the log index); empty lists when routes did not change. */
-    public record RouteDelta(long version, List<Route> upserts, List<RouteKey> removals) {
+    /**
+     * What proxies watch that changed at {@code version} (the log index): routes, and the serving
+     * certificates of their HTTPS entrypoints (by name). Empty lists when nothing they watch changed.
+     */
+    public record RouteDelta(long version, List<Route> upserts, List<RouteKey> removals,
+                             List<ServingCertificate> certificateUpserts, List<String> certificateRemovals) {
+        public RouteDelta(long version, List<Route> upserts, List<RouteKey> removals) {
+            this(version, upserts, removals, List.of(), List.of());
+        }
+
         public boolean isEmpty() {
-            return upserts.isEmpty() && removals.isEmpty();
+            return upserts.isEmpty() && removals.isEmpty() && certificateUpserts.isEmpty() && certificateRemovals.isEmpty();
         }
     }
 

@@ -35,6 +35,15 @@ class AuthTest {
     }
 
     @Test
+    void certificatesNeedTheTokenLikeEveryWrite() {
+        Http anonymous = new Http(cluster.baseUrl, null);
+        assertEquals(401, anonymous.put("/api/v1/certificates/web", "{\"certificate\":\"x\",\"key\":\"y\"}").status());
+        assertEquals(401, anonymous.get("/api/v1/certificates").status());
+        assertEquals(401, anonymous.delete("/api/v1/certificates/web").status());
+        assertEquals(404, new Http(cluster.baseUrl, "s3cret-token").get("/api/v1/certificates/web").status(), "let in with it");
+    }
+
+    @Test
     void wrongTokenIs401() {
         Http.Reply r = new Http(cluster.baseUrl, "s3cret-tokeN").post("/api/v1/instances", "{}");
         assertEquals(401, r.status());

@@ -27,7 +27,7 @@ class ClusterStateTest {
         log.add(Fixtures.worker("w2"));
         List<String> ids = new ArrayList<>();
         for (int n = 0; n < length; n++) {
-            int pick = ids.isEmpty() ? 0 : r.nextInt(8);
+            int pick = ids.isEmpty() ? 0 : r.nextInt(10);
             String id = ids.isEmpty() ? null : ids.get(r.nextInt(ids.size()));
             String worker = r.nextBoolean() ? "w1" : "w2";
             switch (pick) {
@@ -42,6 +42,8 @@ class ClusterStateTest {
                 case 4 -> log.add(new Command.ExtendInstance(id, T0 + r.nextInt(10_000_000), T0 + n));
                 case 5 -> log.add(new Command.MarkWorkerDown(worker, T0 + n));
                 case 6 -> log.add(new Command.RegisterWorker(worker, "127.0.0.1", 50, T0 + n, T0 + n + 10_000));
+                case 8 -> log.add(new Command.PutCertificate(Fixtures.certificate("cert-" + r.nextInt(4), n, "*.berth.localhost")));
+                case 9 -> log.add(new Command.DeleteCertificate("cert-" + r.nextInt(4)));
                 default -> log.add(new Command.RenewLeases(java.util.Map.of(worker, T0 + n + 20_000L)));
             }
         }
@@ -63,6 +65,7 @@ class ClusterStateTest {
         ClusterSnapshot b = replay(log).snapshot();
         assertEquals(a, b);
         assertTrue(a.instances().size() > 10, "the random log should create instances");
+        assertFalse(a.certificates().isEmpty(), "the random log should leave certificates stored");
     }
 
     @Test
@@ -164,6 +167,67 @@ class ClusterStateTest {
         // The old worker's late report no longer counts.
         s.apply(10, Fixtures.ready("aaaaaaaaaa", "w1", 32000));
         assertEquals(InstanceState.SCHEDULED, s.instance("aaaaaaaaaa").state());
+    }
+
+    @Test
+    void certificatesAreStoredReplacedAndDeletedAsPartOfTheRouteTable() {
+        ClusterState s = new ClusterState();
+        var wildcard = Fixtures.certificate("wildcard", 1, "*.berth.localhost");
+        ClusterState.Applied put = s.apply(1, new Command.PutCertificate(wildcard));
+        assertTrue(put.result().isOk());
+        assertEquals(wildcard, s.certificate("wildcard"));
+        assertEquals(List.of(wildcard), put.change().routes().certificateUpserts());
+        assertEquals(1, s.routeVersion(), "proxies watch certificates with the routes: the version moves");
+
+        assertTrue(s.apply(2, new Command.PutCertificate(wildcard)).change().isEmpty(), "the same certificate again changes nothing");
+        assertEquals(1, s.routeVersion());
+
+        var renewed = Fixtures.certificate("wildcard", 2, "*.berth.localhost");
+        ClusterState.Applied replaced = s.apply(3, new Command.PutCertificate(renewed));
+        assertEquals(List.of(renewed), replaced.change().routes().certificateUpserts());
+        assertEquals(renewed, s.certificate("wildcard"));
+        assertEquals(3, s.routeVersion());
+
+        ClusterState.Applied unknown = s.apply(4, new Command.DeleteCertificate("nope"));
+        assertEquals(ErrorCode.NOT_FOUND, unknown.result().error());
+        assertTrue(unknown.change().isEmpty());
+
+        ClusterState.Applied deleted = s.apply(5, new Command.DeleteCertificate("wildcard"));
+        assertTrue(deleted.result().isOk());
+        assertEquals(List.of("wildcard"), deleted.change().routes().certificateRemovals());
+        assertTrue(deleted.change().routes().certificateUpserts().isEmpty());
+        assertNull(s.certificate("wildcard"));
+        assertEquals(5, s.routeVersion());
+    }
+
+    @Test
+    void snapshotJsonKeepsCertificatesWithTheirKeys() throws Exception {
+        ClusterState s = replay(randomLog(11, 200));
+        s.apply(1000, new Command.PutCertificate(Fixtures.certificate("exact", 3, "a3f4b92c8d.berth.localhost")));
+        ClusterSnapshot snapshot = s.snapshot();
+        var out = new java.io.ByteArrayOutputStream();
+        dev.berth.controller.raft.LogCodec.writeSnapshot(snapshot, out);
+        ClusterSnapshot read = dev.berth.controller.raft.LogCodec.readSnapshot(new java.io.ByteArrayInputStream(out.toByteArray()));
+        assertEquals(snapshot, read);
+        assertTrue(read.certificates().stream().anyMatch(c -> c.name().equals("exact") && c.key().contains("PRIVATE KEY")));
+        assertEquals(s.snapshot(), ClusterState.restore(read).snapshot());
+    }
+
+    @Test
+    void aSnapshotFromBeforeCertificatesReadsAsNone() throws Exception {
+        String old = "{\"appliedIndex\":7,\"routeVersion\":5,\"templates\":[],\"instances\":[],\"workers\":[],\"controllers\":[]}";
+        ClusterSnapshot read = dev.berth.controller.raft.LogCodec.readSnapshot(
+                new java.io.ByteArrayInputStream(old.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertEquals(List.of(), read.certificates());
+        assertTrue(ClusterState.restore(read).certificates().isEmpty());
+    }
+
+    @Test
+    void certificateCommandsRoundTripThroughTheLogCodec() {
+        Command put = new Command.PutCertificate(Fixtures.certificate("web", 1, "*.berth.localhost", "berth.localhost"));
+        Command delete = new Command.DeleteCertificate("web");
+        assertEquals(put, dev.berth.controller.raft.LogCodec.decodeCommand(dev.berth.controller.raft.LogCodec.encode(put)));
+        assertEquals(delete, dev.berth.controller.raft.LogCodec.decodeCommand(dev.berth.controller.raft.LogCodec.encode(delete)));
     }
 
     @Test

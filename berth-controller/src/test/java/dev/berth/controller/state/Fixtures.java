@@ -32,6 +32,17 @@ public final class Fixtures {
                 T0, T0 + 1_800_000, T0 + 7_200_000, Map.of("FLAG", "flag{" + id + "}"), Map.of("shell", tcpPort));
     }
 
+    /**
+     * A stored serving certificate for state tests: applying the log never parses PEM, so the
+     * PEM here is a stand-in that still differs per name and {@code serial}.
+     */
+    public static dev.berth.model.certs.ServingCertificate certificate(String name, int serial, String... dnsNames) {
+        return new dev.berth.model.certs.ServingCertificate(name,
+                "-----BEGIN CERTIFICATE-----\n" + name + serial + "\n-----END CERTIFICATE-----\n",
+                "-----BEGIN PRIVATE KEY-----\n" + name + serial + "\n-----END PRIVATE KEY-----\n",
+                List.of(dnsNames), T0 + 86_400_000L * serial, String.format("%02X:%02X", name.length(), serial & 0xff));
+    }
+
     public static Command.ReportInstance ready(String id, String worker, int port) {
         return new Command.ReportInstance(id, worker, Command.Observed.READY, "",
                 Map.of("web", new dev.berth.model.Endpoint("127.0.0.1", port), "shell", new dev.berth.model.Endpoint("127.0.0.1", port + 1)), T0 + 1000);

@@ -35,4 +35,37 @@ public final class Ports {
     public static int free() {
         return free("127.0.0.1");
     }
+
+    /**
+     * The first of {@code size} consecutive ports, all free on 127.0.0.1 now, below the kernel's
+     * ephemeral range (32768 and up), so no outgoing connection takes one of them before the
+     * test's process binds it.
+     */
+    public static synchronized int freeBlock(int size) {
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int first = 20000 + random.nextInt((32000 - 20000) / size) * size;
+            if (blockIsFree(first, size)) {
+                for (int p = first; p < first + size; p++) {
+                    GIVEN.add(p);
+                }
+                return first;
+            }
+        }
+        throw new IllegalStateException("no " + size + " consecutive free ports in 20000-32000");
+    }
+
+    private static boolean blockIsFree(int first, int size) {
+        for (int p = first; p < first + size; p++) {
+            if (GIVEN.contains(p)) {
+                return false;
+            }
+            try (ServerSocket s = new ServerSocket(p, 1, InetAddress.getLoopbackAddress())) {
+                s.setReuseAddress(true);
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

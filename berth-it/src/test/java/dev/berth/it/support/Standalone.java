@@ -3,6 +3,7 @@ package dev.berth.it.support;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -12,10 +13,11 @@ public final class Standalone implements AutoCloseable {
     public final int apiPort = Ports.free();
     public final int httpPort = Ports.free();
     public final int raftPort = Ports.free();
-    /** Ten proxy ports for raw TCP instance ports, away from other tests' ranges. */
-    public final int tcpFirst = 40000 + new java.util.Random().nextInt(2000) * 10;
+    /** Ten proxy ports for raw TCP instance ports. */
+    public final int tcpFirst = Ports.freeBlock(10);
     public final Path dataDir;
     private final String name;
+    private final List<String> extraArgs = new ArrayList<>();
     private BerthProcess process;
     private int starts;
 
@@ -24,9 +26,15 @@ public final class Standalone implements AutoCloseable {
         this.dataDir = dataDir;
     }
 
+    /** More options for every start (e.g. {@code --https 127.0.0.1:PORT}); call before {@link #start()}. */
+    public Standalone withArgs(String... args) {
+        extraArgs.addAll(List.of(args));
+        return this;
+    }
+
     public Standalone start() {
         // Same ports, data dir and worker id on every start: a restart is the same node coming back.
-        process = new BerthProcess(name + (starts++ == 0 ? "" : "-" + starts), List.of("standalone",
+        List<String> args = new ArrayList<>(List.of("standalone",
                 "--data-dir", dataDir.toString(),
                 "--api", "127.0.0.1:" + apiPort,
                 "--http", "127.0.0.1:" + httpPort,
@@ -34,7 +42,9 @@ public final class Standalone implements AutoCloseable {
                 "--worker-id", workerId,
                 "--tcp-ports", tcpFirst + "-" + (tcpFirst + 9),
                 "--tcp", "127.0.0.1:" + tcpFirst + "-" + (tcpFirst + 9),
-                "--domain", "berth.localhost")).start();
+                "--domain", "berth.localhost"));
+        args.addAll(extraArgs);
+        process = new BerthProcess(name + (starts++ == 0 ? "" : "-" + starts), args).start();
         Eventually.until("standalone API up\n" + name, Duration.ofSeconds(60), () -> {
             if (!process.isAlive()) {
                 throw new AssertionError("berth standalone exited:\n" + process.logTail());

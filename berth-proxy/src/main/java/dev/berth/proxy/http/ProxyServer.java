@@ -68,7 +68,7 @@ public final class ProxyServer implements AutoCloseable {
         tunnels = new BackendConnector(transport.socketChannel(), config.connectTimeout(), config.tunnelIdleTimeout());
         try {
             if (config.tls() != null) {
-                certificates = new CertificateStore(config.tls());
+                certificates = new CertificateStore(config.tls(), routes);
                 certificates.startReloading();
                 closeables.add(certificates);
             }

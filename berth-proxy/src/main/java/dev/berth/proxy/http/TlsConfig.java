@@ -8,8 +8,10 @@ import java.util.Objects;
 /**
  * Certificates for HTTPS entrypoints: PEM pairs, each serving the names in its certificate
  * (wildcards included). The first pair is the default for clients that send no or an unknown SNI.
+ * The control plane's certificates (in the route table) are served too; with no pairs at all,
+ * they are the only ones.
  *
- * @param certificates   PEM certificate chain + PEM private key (PKCS#8 or PKCS#1) per entry
+ * @param certificates   PEM certificate chain + PEM private key (PKCS#8 or PKCS#1) per entry; may be empty
  * @param reloadInterval how often to look for changed files; zero disables hot reload
  * @param enableHttp2    offer h2 by ALPN (else only http/1.1)
  */
@@ -24,9 +26,6 @@ public record TlsConfig(List<CertificateFiles> certificates, Duration reloadInte
 
     public TlsConfig {
         certificates = List.copyOf(certificates);
-        if (certificates.isEmpty()) {
-            throw new IllegalArgumentException("TLS needs at least one certificate");
-        }
         Objects.requireNonNull(reloadInterval, "reloadInterval");
     }
 

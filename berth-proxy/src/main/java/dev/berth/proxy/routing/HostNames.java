@@ -102,7 +102,7 @@ public final class HostNames {
     }
 
     /** {@code a.example.com} → {@code example.com}: the suffix a one-label wildcard route is stored under. */
-    static String parentOf(String host) {
+    public static String parentOf(String host) {
         int dot = host.indexOf('.');
         return dot < 0 || dot == host.length() - 1 ? null : host.substring(dot + 1);
     }

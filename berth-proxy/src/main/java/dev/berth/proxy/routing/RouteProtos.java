@@ -4,9 +4,11 @@ import dev.berth.model.Endpoint;
 import dev.berth.model.Protocol;
 import dev.berth.model.Route;
 import dev.berth.model.RouteKey;
+import dev.berth.model.certs.ServingCertificate;
 import java.util.Collection;
+import java.util.List;
 
-/** Conversions between the wire ({@code berth.v1}) and model route types. */
+/** Conversions between the wire ({@code berth.v1}) and model types of the route table: routes and serving certificates. */
 public final class RouteProtos {
     private RouteProtos() {
     }
@@ -46,10 +48,33 @@ public final class RouteProtos {
                 .build();
     }
 
-    /** A full-snapshot update carrying {@code routes}. */
+    public static ServingCertificate toModel(dev.berth.protocol.v1.ServingCertificate p) {
+        return new ServingCertificate(p.getName(), p.getCertificatePem(), p.getKeyPem(), p.getDnsNamesList(),
+                p.getNotAfterMillis(), p.getFingerprintSha256());
+    }
+
+    public static dev.berth.protocol.v1.ServingCertificate toProto(ServingCertificate c) {
+        return dev.berth.protocol.v1.ServingCertificate.newBuilder()
+                .setName(c.name())
+                .setCertificatePem(c.certificate())
+                .setKeyPem(c.key())
+                .addAllDnsNames(c.dnsNames())
+                .setNotAfterMillis(c.notAfter())
+                .setFingerprintSha256(c.fingerprint())
+                .build();
+    }
+
+    /** A full-snapshot update carrying {@code routes} and no certificates. */
     public static dev.berth.protocol.v1.RouteUpdate fullUpdate(long version, Collection<Route> routes) {
+        return fullUpdate(version, routes, List.of());
+    }
+
+    /** A full-snapshot update carrying {@code routes} and {@code certificates}. */
+    public static dev.berth.protocol.v1.RouteUpdate fullUpdate(long version, Collection<Route> routes,
+                                                               Collection<ServingCertificate> certificates) {
         var b = dev.berth.protocol.v1.RouteUpdate.newBuilder().setVersion(version).setFull(true);
         routes.forEach(r -> b.addUpserts(toProto(r)));
+        certificates.forEach(c -> b.addCertificateUpserts(toProto(c)));
         return b.build();
     }
 }

@@ -3,6 +3,7 @@ package dev.berth.proxy.routing;
 import dev.berth.model.Protocol;
 import dev.berth.model.Route;
 import dev.berth.model.RouteKey;
+import dev.berth.model.certs.ServingCertificate;
 import dev.berth.protocol.v1.RouteUpdate;
 import java.util.Collection;
 import java.util.Collections;
@@ -10,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One immutable version of the routing table. The proxy reads whole tables through a
@@ -17,21 +19,28 @@ import java.util.Map;
  * lookups; a wildcard {@code *.example.com} matches exactly one label, and an exact name
  * always wins over a wildcard. A route whose backend is null belongs to an instance that is
  * still starting: it is found like any other, and the proxy answers "starting" for it.
+ *
+ * <p>The table also holds the serving certificates the control plane stores for HTTPS
+ * entrypoints, by name: they come down the same watch, at the same versions, and are cached on
+ * disk with the routes. A change that touches no certificate keeps the same certificate map
+ * object, so the certificate store can skip a rebuild by identity.
  */
 public final class RouteTable {
-    private static final RouteTable EMPTY = new RouteTable(0, Map.of());
+    private static final RouteTable EMPTY = new RouteTable(0, Map.of(), Map.of());
 
     private final long version;
     private final Map<RouteKey, Route> routes;
+    private final Map<String, ServingCertificate> certificates;
     private final Map<String, Route> httpExact = new HashMap<>();
     private final Map<String, Route> httpWildcard = new HashMap<>();
     private final Map<String, Route> tlsExact = new HashMap<>();
     private final Map<String, Route> tlsWildcard = new HashMap<>();
     private final Map<Integer, Route> tcp = new HashMap<>();
 
-    private RouteTable(long version, Map<RouteKey, Route> routes) {
+    private RouteTable(long version, Map<RouteKey, Route> routes, Map<String, ServingCertificate> certificates) {
         this.version = version;
         this.routes = Collections.unmodifiableMap(routes);
+        this.certificates = certificates;
         for (Route r : routes.values()) {
             RouteKey k = r.key();
             switch (k.protocol()) {
@@ -54,8 +63,13 @@ public final class RouteTable {
         return EMPTY;
     }
 
-    /** A table of exactly {@code routes}; later duplicates of a key win. Invalid routes are skipped. */
+    /** A table of exactly {@code routes}, without certificates; later duplicates of a key win. Invalid routes are skipped. */
     public static RouteTable of(long version, Collection<Route> routes) {
+        return of(version, routes, List.of());
+    }
+
+    /** A table of exactly {@code routes} and {@code certificates}; invalid entries are skipped. */
+    public static RouteTable of(long version, Collection<Route> routes, Collection<ServingCertificate> certificates) {
         Map<RouteKey, Route> map = new LinkedHashMap<>();
         for (Route r : routes) {
             Route n = normalize(r);
@@ -63,19 +77,27 @@ public final class RouteTable {
                 map.put(n.key(), n);
             }
         }
-        return new RouteTable(version, map);
+        return new RouteTable(version, map, certificatesAfter(Map.of(), certificates, List.of()));
     }
 
     /** The table after {@code update}: a full replace when {@code update.full}, else upserts then removals. */
     public RouteTable apply(RouteUpdate update) {
         return apply(update.getVersion(), update.getFull(),
                 update.getUpsertsList().stream().map(RouteProtos::toModel).toList(),
-                update.getRemovalsList().stream().map(RouteProtos::toModel).toList());
+                update.getRemovalsList().stream().map(RouteProtos::toModel).toList(),
+                update.getCertificateUpsertsList().stream().map(RouteProtos::toModel).toList(),
+                update.getCertificateRemovalsList());
     }
 
+    /** Routes only: certificates stay as they are, unless {@code full} (which replaces the whole table). */
     public RouteTable apply(long newVersion, boolean full, Collection<Route> upserts, Collection<RouteKey> removals) {
+        return apply(newVersion, full, upserts, removals, List.of(), List.of());
+    }
+
+    public RouteTable apply(long newVersion, boolean full, Collection<Route> upserts, Collection<RouteKey> removals,
+                            Collection<ServingCertificate> certificateUpserts, Collection<String> certificateRemovals) {
         if (full) {
-            return of(newVersion, upserts);
+            return of(newVersion, upserts, certificateUpserts);
         }
         Map<RouteKey, Route> map = new LinkedHashMap<>(routes);
         for (RouteKey k : removals) {
@@ -90,7 +112,25 @@ public final class RouteTable {
                 map.put(n.key(), n);
             }
         }
-        return new RouteTable(newVersion, map);
+        return new RouteTable(newVersion, map, certificatesAfter(certificates, certificateUpserts, certificateRemovals));
+    }
+
+    /** {@code current} after removals then upserts; {@code current} itself when nothing changes. */
+    private static Map<String, ServingCertificate> certificatesAfter(Map<String, ServingCertificate> current,
+                                                                     Collection<ServingCertificate> upserts,
+                                                                     Collection<String> removals) {
+        if (upserts.isEmpty() && removals.isEmpty()) {
+            return current;
+        }
+        Map<String, ServingCertificate> next = new TreeMap<>(current);
+        removals.forEach(next::remove);
+        for (ServingCertificate c : upserts) {
+            // Only what a controller could have sent; a blank entry would break the certificate store.
+            if (c != null && !c.name().isBlank() && !c.certificate().isBlank() && !c.key().isBlank()) {
+                next.put(c.name(), c);
+            }
+        }
+        return Collections.unmodifiableMap(next);
     }
 
     /** The route for a Host header value (port and trailing dot allowed), or {@code null}. */
@@ -143,6 +183,11 @@ public final class RouteTable {
         return routes;
     }
 
+    /** The control plane's serving certificates for HTTPS entrypoints, by name (sorted). */
+    public Map<String, ServingCertificate> certificates() {
+        return certificates;
+    }
+
     /** The TCP listen ports routes ask for. */
     public java.util.Set<Integer> tcpPorts() {
         return Collections.unmodifiableSet(tcp.keySet());
@@ -186,6 +231,6 @@ public final class RouteTable {
 
     @Override
     public String toString() {
-        return "RouteTable{version=" + version + ", routes=" + routes.size() + "}";
+        return "RouteTable{version=" + version + ", routes=" + routes.size() + ", certificates=" + certificates.size() + "}";
     }
 }

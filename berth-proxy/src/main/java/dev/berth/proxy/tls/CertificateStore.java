@@ -1,77 +1,92 @@
 package dev.berth.proxy.tls;
 
+import dev.berth.model.certs.ServingCertificate;
 import dev.berth.proxy.http.TlsConfig;
-import io.netty.handler.codec.http2.Http2SecurityUtil;
-import io.netty.handler.ssl.ApplicationProtocolConfig;
-import io.netty.handler.ssl.ApplicationProtocolNames;
+import dev.berth.proxy.routing.RouteTable;
+import dev.berth.proxy.routing.RouteTableHolder;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
-import io.netty.handler.ssl.SupportedCipherSuiteFilter;
-import io.netty.util.DomainWildcardMappingBuilder;
-import io.netty.util.Mapping;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import javax.naming.ldap.LdapName;
-import javax.naming.ldap.Rdn;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Server certificates by name, for SNI. Each PEM pair serves the DNS names in its certificate
- * (subject alternative names, else the CN; {@code *.example.com} covers one label); the first
- * pair is the default for clients without SNI or with an unknown name.
+ * The certificates HTTPS entrypoints serve, by SNI: the union of the {@code --https-cert} PEM
+ * files and the certificates the control plane stores ({@code berth tls put}), which arrive with
+ * the route table. {@link SniCertificates} says which one a name gets; a file certificate wins a
+ * name both sources claim.
  *
- * <p>Hot reload: the files are polled, and a complete new mapping replaces the old one only if
- * every pair loads, so a half-copied file never takes HTTPS down. Handshakes in progress and
- * established connections keep the context they started with.
+ * <p>Both sources change while the proxy runs: the files are polled (hot reload) and the route
+ * table is watched. Each change builds a complete new {@link SniCertificates} and swaps it in with
+ * one volatile write, so a handshake reads either the old set or the new one, and established
+ * connections keep the context they started with: nothing is dropped. A file set that does not
+ * load completely is refused and the previous one kept, so a half-copied file never takes HTTPS down.
  */
 public final class CertificateStore implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CertificateStore.class);
 
-    private record Loaded(Mapping<String, SslContext> mapping, List<Set<String>> names, List<FileTime> stamps) {
+    private final TlsConfig config;
+    private final FileCertificates files;
+    private final ControlPlaneCertificates controlPlane;
+    private final RouteTableHolder routes;
+    private final Consumer<RouteTable> onTable = table -> refreshControlPlane();
+
+    // Guarded by this.
+    private FileCertificates.Loaded fileSet;
+    private List<ServedCertificate> controlPlaneSet = List.of();
+    /** The route table's certificate map the control-plane set was built from; the table keeps it while certificates do not change. */
+    private Map<String, ServingCertificate> builtFrom;
+    private ScheduledExecutorService reloader;
+    private volatile ExecutorService handshakes;
+
+    private volatile SniCertificates current = SniCertificates.NONE;
+
+    /** File certificates only. */
+    public CertificateStore(TlsConfig config) throws IOException, CertificateException {
+        this(config, null);
     }
 
     /**
-     * BoringSSL (netty-tcnative) when its native library loads and can do ALPN, else the JDK's
-     * engine. Same protocols, suites and ALPN either way; BoringSSL costs about half the CPU per
-     * TLS request and a tenth per handshake.
+     * Loads every file pair now (fails, and startup should stop, if any cannot be used), then serves
+     * the control plane's certificates from {@code routes} as the table changes.
+     *
+     * @param routes the route table whose certificates to serve too; {@code null}: files only
      */
-    static final SslProvider PROVIDER = SslProvider.isAlpnSupported(SslProvider.OPENSSL) ? SslProvider.OPENSSL : SslProvider.JDK;
-
-    private final TlsConfig config;
-    private volatile Loaded current;
-    private ScheduledExecutorService reloader;
-    private volatile java.util.concurrent.ExecutorService handshakes;
-
-    /** Loads every pair now; fails (startup should stop) if any cannot be used. */
-    public CertificateStore(TlsConfig config) throws IOException, CertificateException {
+    public CertificateStore(TlsConfig config, RouteTableHolder routes) throws IOException, CertificateException {
+        ServerContexts contexts = new ServerContexts(config.enableHttp2());
         this.config = config;
-        this.current = load();
-        for (int i = 0; i < config.certificates().size(); i++) {
-            log.info("TLS certificate {} serves {}", config.certificates().get(i).certChain(), current.names().get(i));
+        this.files = new FileCertificates(config.certificates(), contexts);
+        this.controlPlane = new ControlPlaneCertificates(contexts);
+        this.routes = routes;
+        synchronized (this) {
+            fileSet = files.load();
+            fileSet.certificates().forEach(c -> log.info("TLS certificate {} serves {}", c.source(), c.names()));
+            install();
         }
-        log.info("TLS engine: {}", PROVIDER == SslProvider.OPENSSL ? "BoringSSL (netty-tcnative)" : "JDK");
+        if (routes != null) {
+            routes.addListener(onTable);
+            refreshControlPlane();
+        }
+        if (files.isEmpty()) {
+            log.info("HTTPS has no certificate files: it serves the certificates the control plane stores (berth tls put)");
+        }
+        log.info("TLS engine: {}", ServerContexts.PROVIDER == SslProvider.OPENSSL ? "BoringSSL (netty-tcnative)" : "JDK");
     }
 
-    /** Starts polling the files every {@code reloadInterval} (if non-zero). */
+    /** Starts polling the files every {@code reloadInterval} (if non-zero and there are files). */
     public synchronized void startReloading() {
         long every = config.reloadInterval().toMillis();
-        if (every <= 0 || reloader != null) {
+        if (every <= 0 || reloader != null || files.isEmpty()) {
             return;
         }
         reloader = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -87,14 +102,14 @@ public final class CertificateStore implements AutoCloseable {
      * signature): a small pool of its own, so a burst of new connections does not stall the event
      * loops serving established ones (a JDK handshake costs about a millisecond of CPU).
      */
-    public java.util.concurrent.Executor handshakeExecutor() {
-        java.util.concurrent.ExecutorService e = handshakes;
+    public Executor handshakeExecutor() {
+        ExecutorService e = handshakes;
         if (e == null) {
             synchronized (this) {
                 e = handshakes;
                 if (e == null) {
                     int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-                    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+                    AtomicInteger n = new AtomicInteger();
                     e = Executors.newFixedThreadPool(threads, r -> {
                         Thread t = new Thread(r, "berth-tls-handshake-" + n.incrementAndGet());
                         t.setDaemon(true);
@@ -107,32 +122,29 @@ public final class CertificateStore implements AutoCloseable {
         return e;
     }
 
-    /** The SslContext for an SNI name ({@code null}: the default). Always the latest loaded set. */
+    /**
+     * The SslContext for an SNI name ({@code null}: none sent), from the latest complete set;
+     * {@code null} when no certificate covers it and there is no default (no certificate at all).
+     */
     public SslContext contextFor(String hostname) {
-        return current.mapping().map(hostname == null ? "" : hostname.toLowerCase(Locale.ROOT));
+        ServedCertificate c = current.select(hostname);
+        return c == null ? null : c.context();
     }
 
-    /** Names each configured pair serves, in configuration order. */
-    public List<Set<String>> names() {
-        return current.names();
-    }
-
-    /** Reloads if any file changed; returns true when a new set was installed. */
+    /** Reloads the files if any changed; returns true when a new set was installed. */
     public synchronized boolean reloadIfChanged() {
-        List<FileTime> stamps;
         try {
-            stamps = stamps();
+            if (!files.changedSince(fileSet)) {
+                return false;
+            }
         } catch (IOException e) {
             log.warn("cannot stat certificate files: {}", e.toString());
             return false;
         }
-        if (stamps.equals(current.stamps())) {
-            return false;
-        }
         try {
-            Loaded next = load();
-            current = next;
-            log.info("reloaded TLS certificates: {}", next.names());
+            fileSet = files.load();
+            install();
+            log.info("reloaded TLS certificate files: {}", fileSet.certificates().stream().map(ServedCertificate::names).toList());
             return true;
         } catch (IOException | CertificateException | RuntimeException e) {
             log.warn("keeping the previous TLS certificates, new files do not load: {}", e.toString());
@@ -140,86 +152,29 @@ public final class CertificateStore implements AutoCloseable {
         }
     }
 
-    private List<FileTime> stamps() throws IOException {
-        List<FileTime> s = new ArrayList<>();
-        for (TlsConfig.CertificateFiles f : config.certificates()) {
-            s.add(Files.getLastModifiedTime(f.certChain()));
-            s.add(Files.getLastModifiedTime(f.privateKey()));
+    /** Rebuilds the control-plane part when the route table's certificates changed (read under the lock, so never a stale table). */
+    private synchronized void refreshControlPlane() {
+        Map<String, ServingCertificate> now = routes.current().certificates();
+        if (now == builtFrom) {
+            return; // a route change: same certificates, nothing to rebuild
         }
-        return s;
+        builtFrom = now;
+        controlPlaneSet = controlPlane.update(now);
+        install();
     }
 
-    private Loaded load() throws IOException, CertificateException {
-        List<FileTime> stamps = stamps();
-        DomainWildcardMappingBuilder<SslContext> builder = null;
-        List<Set<String>> allNames = new ArrayList<>();
-        for (TlsConfig.CertificateFiles f : config.certificates()) {
-            SslContext ctx = build(f);
-            Set<String> names = dnsNames(f.certChain());
-            allNames.add(names);
-            if (builder == null) {
-                builder = new DomainWildcardMappingBuilder<>(ctx);
-            }
-            for (String n : names) {
-                builder.add(n, ctx);
-            }
-        }
-        return new Loaded(builder.build(), List.copyOf(allNames), stamps);
-    }
-
-    private SslContext build(TlsConfig.CertificateFiles f) throws IOException {
-        List<String> protocols = config.enableHttp2()
-                ? List.of(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1)
-                : List.of(ApplicationProtocolNames.HTTP_1_1);
-        try (InputStream cert = Files.newInputStream(f.certChain()); InputStream key = Files.newInputStream(f.privateKey())) {
-            return SslContextBuilder.forServer(cert, key)
-                    .sslProvider(PROVIDER)
-                    .protocols("TLSv1.3", "TLSv1.2")
-                    // h2 forbids the older suites (RFC 7540 9.2.2); modern HTTP/1.1 clients have these too.
-                    .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
-                    .applicationProtocolConfig(new ApplicationProtocolConfig(
-                            ApplicationProtocolConfig.Protocol.ALPN,
-                            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                            protocols))
-                    .build();
-        } catch (IllegalArgumentException e) {
-            throw new IOException("cannot use " + f.certChain() + " / " + f.privateKey() + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** DNS names a certificate is valid for: its DNS SANs, or its CN when it has none. */
-    static Set<String> dnsNames(Path certChain) throws IOException, CertificateException {
-        X509Certificate leaf;
-        try (InputStream in = Files.newInputStream(certChain)) {
-            leaf = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificates(in).iterator().next();
-        } catch (java.util.NoSuchElementException e) {
-            throw new CertificateException("no certificate in " + certChain);
-        }
-        Set<String> names = new LinkedHashSet<>();
-        if (leaf.getSubjectAlternativeNames() != null) {
-            for (List<?> san : leaf.getSubjectAlternativeNames()) {
-                if (Integer.valueOf(2).equals(san.get(0))) {
-                    names.add(san.get(1).toString().toLowerCase(Locale.ROOT));
-                }
-            }
-        }
-        if (names.isEmpty()) {
-            try {
-                for (Rdn rdn : new LdapName(leaf.getSubjectX500Principal().getName()).getRdns()) {
-                    if (rdn.getType().equalsIgnoreCase("CN")) {
-                        names.add(rdn.getValue().toString().toLowerCase(Locale.ROOT));
-                    }
-                }
-            } catch (javax.naming.InvalidNameException e) {
-                throw new CertificateException("unreadable subject in " + certChain, e);
-            }
-        }
-        return names;
+    /** Swaps in the union of both sources (holding the lock). */
+    private void install() {
+        List<ServedCertificate> fromFiles = fileSet.certificates();
+        ServedCertificate fallback = fromFiles.isEmpty() ? controlPlane.firstByName() : fromFiles.get(0);
+        current = SniCertificates.of(controlPlaneSet, fromFiles, fallback);
     }
 
     @Override
     public synchronized void close() {
+        if (routes != null) {
+            routes.removeListener(onTable);
+        }
         if (reloader != null) {
             reloader.shutdownNow();
             reloader = null;

@@ -83,7 +83,12 @@ public final class SniRouter extends AbstractSniHandler<SniRouter.Decision> {
         if (certificates == null) {
             return ctx.executor().newFailedFuture(new IllegalStateException("no TLS route for SNI " + hostname));
         }
-        return ctx.executor().newSucceededFuture(new Terminate(certificates.contextFor(hostname)));
+        SslContext context = certificates.contextFor(hostname);
+        if (context == null) {
+            // HTTPS from the control plane only, and it has stored no certificate yet.
+            return ctx.executor().newFailedFuture(new IllegalStateException("no certificate for SNI " + hostname));
+        }
+        return ctx.executor().newSucceededFuture(new Terminate(context));
     }
 
     @Override

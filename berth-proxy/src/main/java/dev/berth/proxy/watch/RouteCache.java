@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.berth.model.Route;
+import dev.berth.model.certs.ServingCertificate;
 import dev.berth.proxy.routing.RouteTable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -12,16 +13,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The last route table on disk, so a proxy that restarts while every controller is down still
- * routes. Writes go to a temp file that is fsynced and renamed over the old one, so a crash
- * leaves either the old table or the new one, never half of one.
+ * routes (and serves the control plane's certificates). Writes go to a temp file that is fsynced
+ * and renamed over the old one, so a crash leaves either the old table or the new one, never half
+ * of one. The file holds the certificates' private keys: it is created readable by its owner only
+ * (0600), and the rename keeps that mode.
  */
 public final class RouteCache {
     private static final Logger log = LoggerFactory.getLogger(RouteCache.class);
@@ -29,9 +36,14 @@ public final class RouteCache {
     private static final ObjectMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
+    static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
-    /** The file's shape; {@code format} lets a later version read or refuse an older file. */
-    record CacheFile(int format, long version, List<Route> routes) {
+    /**
+     * The file's shape; {@code format} lets a later version read or refuse an older file.
+     * {@code certificates} came later within format 1: a file without them reads as none, and an
+     * older proxy reading a newer file ignores them.
+     */
+    record CacheFile(int format, long version, List<Route> routes, List<ServingCertificate> certificates) {
     }
 
     private final Path file;
@@ -55,8 +67,9 @@ public final class RouteCache {
                 log.warn("ignoring route cache {}: unknown format {}", file, cf.format());
                 return Optional.empty();
             }
-            RouteTable table = RouteTable.of(cf.version(), cf.routes());
-            log.info("loaded {} routes at version {} from {}", table.size(), table.version(), file);
+            RouteTable table = RouteTable.of(cf.version(), cf.routes(), cf.certificates() == null ? List.of() : cf.certificates());
+            log.info("loaded {} routes and {} certificates at version {} from {}", table.size(), table.certificates().size(),
+                    table.version(), file);
             return Optional.of(table);
         } catch (IOException | RuntimeException e) {
             log.warn("ignoring unreadable route cache {}: {}", file, e.toString());
@@ -69,9 +82,10 @@ public final class RouteCache {
         Path dir = file.getParent();
         Files.createDirectories(dir);
         removeStaleTempFiles(); // under the lock: never another save's live temp file
-        Path tmp = Files.createTempFile(dir, tempPrefix(), ".tmp");
+        Path tmp = Files.createTempFile(dir, tempPrefix(), ".tmp", ownerOnly(dir));
         try {
-            byte[] bytes = JSON.writeValueAsBytes(new CacheFile(FORMAT, table.version(), new ArrayList<>(table.routes())));
+            byte[] bytes = JSON.writeValueAsBytes(new CacheFile(FORMAT, table.version(), new ArrayList<>(table.routes()),
+                    new ArrayList<>(table.certificates().values())));
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 var buf = java.nio.ByteBuffer.wrap(bytes);
                 while (buf.hasRemaining()) {
@@ -84,6 +98,13 @@ public final class RouteCache {
             Files.deleteIfExists(tmp);
         }
         fsyncDirectory(dir);
+    }
+
+    /** Owner-only from creation, so the keys are never readable by others, not even for a moment. */
+    private static FileAttribute<?>[] ownerOnly(Path dir) {
+        return dir.getFileSystem().supportedFileAttributeViews().contains("posix")
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)}
+                : new FileAttribute<?>[0];
     }
 
     private String tempPrefix() {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.model.Endpoint;
 import dev.berth.model.Protocol;
@@ -132,6 +133,31 @@ class RouteTableTest {
         assertEquals(starting, RouteProtos.toModel(proto));
         RouteTable ready = t.apply(RouteProtos.fullUpdate(2, List.of(http("soon.x", 9))));
         assertEquals(9, ready.findHttp("soon.x").backend().port());
+    }
+
+    @Test
+    void certificatesComeWithFullTablesAndDeltas() {
+        var ca = dev.berth.testing.TestCertificates.ca("Table CA");
+        var web = dev.berth.proxy.testutil.ServingCerts.of("web", dev.berth.testing.TestCertificates.leaf(ca, "*.x"));
+        var api = dev.berth.proxy.testutil.ServingCerts.of("api", dev.berth.testing.TestCertificates.leaf(ca, "api.x"));
+        RouteTable full = RouteTable.empty().apply(RouteProtos.fullUpdate(10, List.of(http("a.x", 1)), List.of(web, api)));
+        assertEquals(List.of("api", "web"), List.copyOf(full.certificates().keySet()), "by name");
+        assertEquals(web, full.certificates().get("web"));
+
+        RouteTable routeOnly = full.apply(RouteUpdate.newBuilder().setVersion(11).addUpserts(RouteProtos.toProto(http("b.x", 2))).build());
+        assertSame(full.certificates(), routeOnly.certificates(), "a route change keeps the same certificate map");
+
+        var renewed = dev.berth.proxy.testutil.ServingCerts.of("web", dev.berth.testing.TestCertificates.leaf(ca, "*.x"));
+        RouteTable delta = routeOnly.apply(RouteUpdate.newBuilder().setVersion(12)
+                .addCertificateUpserts(RouteProtos.toProto(renewed)).addCertificateRemovals("api").build());
+        assertEquals(List.of("web"), List.copyOf(delta.certificates().keySet()));
+        assertEquals(renewed, delta.certificates().get("web"));
+        assertEquals(2, delta.size(), "routes untouched");
+        assertEquals(web, routeOnly.certificates().get("web"), "the older table is immutable");
+
+        RouteTable replaced = delta.apply(RouteProtos.fullUpdate(13, List.of(http("a.x", 1))));
+        assertTrue(replaced.certificates().isEmpty(), "a full table without certificates has none");
+        assertEquals(renewed, RouteProtos.toModel(RouteProtos.toProto(renewed)));
     }
 
     @Test

@@ -74,7 +74,8 @@ public final class TestCerts {
                 new X500Name("CN=" + names[0]), kp);
         List<GeneralName> sans = new ArrayList<>();
         for (String n : names) {
-            sans.add(new GeneralName(Character.isDigit(n.charAt(0)) ? GeneralName.iPAddress : GeneralName.dNSName, n));
+            boolean ip = n.matches("\\d{1,3}(\\.\\d{1,3}){3}") || n.contains(":"); // not just a leading digit
+            sans.add(new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, n));
         }
         b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans.toArray(GeneralName[]::new)));
         b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));

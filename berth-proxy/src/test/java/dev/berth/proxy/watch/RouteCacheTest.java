@@ -10,7 +10,9 @@ import dev.berth.model.RouteKey;
 import dev.berth.proxy.routing.RouteTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,6 +39,34 @@ class RouteCacheTest {
         cache.save(RouteTable.of(43, List.of()));
         assertEquals(43, cache.load().orElseThrow().version());
         assertEquals(0, cache.load().orElseThrow().size());
+    }
+
+    @Test
+    void certificatesAreCachedWithTheirKeysInAnOwnerOnlyFile() throws Exception {
+        var ca = dev.berth.testing.TestCertificates.ca("Cache CA");
+        var web = dev.berth.proxy.testutil.ServingCerts.of("web", dev.berth.testing.TestCertificates.leaf(ca, "*.berth.localhost"));
+        RouteTable table = RouteTable.of(9, sample(9).routes(), List.of(web));
+        Path file = dir.resolve("proxy/routes.json");
+        RouteCache cache = new RouteCache(file);
+        cache.save(table);
+        RouteTable loaded = new RouteCache(file).load().orElseThrow();
+        assertEquals(table.asMap(), loaded.asMap());
+        assertEquals(Map.of("web", web), loaded.certificates());
+        assertEquals(web.key(), loaded.certificates().get("web").key(), "the key too: the proxy serves it after a restart");
+        assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(file));
+        cache.save(RouteTable.of(10, List.of(), List.of(web)));
+        assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(file), "every save");
+    }
+
+    @Test
+    void aFileFromBeforeCertificatesLoadsWithNone() throws Exception {
+        Path file = dir.resolve("routes.json");
+        Files.writeString(file, "{\"format\":1,\"version\":4,\"routes\":[{\"key\":{\"protocol\":\"HTTP\",\"host\":\"a.x\",\"listenPort\":0},"
+                + "\"instanceId\":\"i\",\"backend\":{\"host\":\"127.0.0.1\",\"port\":80}}]}");
+        RouteTable loaded = new RouteCache(file).load().orElseThrow();
+        assertEquals(4, loaded.version());
+        assertEquals(1, loaded.size());
+        assertTrue(loaded.certificates().isEmpty());
     }
 
     @Test

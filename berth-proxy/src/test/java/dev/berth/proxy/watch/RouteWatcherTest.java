@@ -69,6 +69,33 @@ class RouteWatcherTest {
     }
 
     @Test
+    void certificatesArriveWithTheRoutesAndArePersisted() throws Exception {
+        var ca = dev.berth.testing.TestCertificates.ca("Watch CA");
+        var wildcard = dev.berth.proxy.testutil.ServingCerts.of("wildcard", dev.berth.testing.TestCertificates.leaf(ca, "*.x"));
+        var exact = dev.berth.proxy.testutil.ServingCerts.of("exact", dev.berth.testing.TestCertificates.leaf(ca, "a.x"));
+        try (FakeRouteService svc = new FakeRouteService("ctl-" + UUID.randomUUID())) {
+            svc.onWatch(req -> List.of(RouteProtos.fullUpdate(5, List.of(http("a.x", 1)), List.of(wildcard))));
+            ManagedChannel ch = svc.channel();
+            RouteTableHolder holder = new RouteTableHolder();
+            RouteCache cache = new RouteCache(dir.resolve("routes.json"));
+            try (RouteWatcher w = new RouteWatcher(List.of(ch), holder, cache, FAST)) {
+                w.start();
+                Await.until("full table", () -> holder.current().version() == 5);
+                assertEquals(java.util.Map.of("wildcard", wildcard), holder.current().certificates());
+                svc.push(RouteUpdate.newBuilder().setVersion(6).addCertificateUpserts(RouteProtos.toProto(exact)).build());
+                svc.push(RouteUpdate.newBuilder().setVersion(7).addCertificateRemovals("wildcard").build());
+                Await.until("deltas", () -> holder.current().version() == 7);
+                assertEquals(java.util.Map.of("exact", exact), holder.current().certificates());
+                assertNotNull(holder.current().findHttp("a.x"), "routes untouched by certificate deltas");
+                Await.until("persisted", () -> cache.load().map(RouteTable::version).orElse(0L) == 7);
+                assertEquals(java.util.Map.of("exact", exact), cache.load().orElseThrow().certificates());
+            } finally {
+                ch.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     void reconnectFailsOverAndResumesFromItsVersion() throws Exception {
         try (FakeRouteService a = new FakeRouteService("ctl-a-" + UUID.randomUUID());
              FakeRouteService b = new FakeRouteService("ctl-b-" + UUID.randomUUID())) {

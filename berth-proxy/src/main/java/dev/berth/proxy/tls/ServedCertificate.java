@@ -1,0 +1,14 @@
+package dev.berth.proxy.tls;
+
+import io.netty.handler.ssl.SslContext;
+import java.util.List;
+
+/**
+ * One certificate ready to serve: the names it covers ({@code *.example.com} for one label),
+ * its context, and where it came from, for logs ("file a.pem", "control plane 'web'").
+ */
+record ServedCertificate(String source, List<String> names, SslContext context) {
+    ServedCertificate {
+        names = List.copyOf(names);
+    }
+}
