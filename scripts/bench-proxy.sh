@@ -4,7 +4,12 @@
 # then Berth again with 100k routes in its table, then TLS termination (HTTPS with keep-alive)
 # through Berth, nginx and HAProxy. Prints markdown tables for docs/benchmarks.md.
 # Not a test: timings live here. Everything listens on 127.0.0.1 and every wrk run is bounded.
-#   usage: scripts/bench-proxy.sh [seconds-per-run] [connections]
+# Every target runs once per round, in an order rotated each round, for [rounds] rounds; the tables
+# show each target's median, so a burst of other load on the machine moves one sample, not the
+# result. "CPU/req" is the user+system CPU time the serving process (all its threads; nginx's
+# worker) spent per request during the run: the cost of a request, less sensitive than req/s to
+# whatever else the machine is doing.
+#   usage: scripts/bench-proxy.sh [seconds-per-run] [connections] [rounds]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/scripts/lib.sh"
@@ -12,6 +17,7 @@ ensure_jdk >/dev/null
 ensure_apt_packages nginx-light haproxy wrk openssl
 secs=${1:-15}
 conns=${2:-64}
+rounds=${3:-3}
 work=$(mktemp -d /tmp/berth-bench.XXXX)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
@@ -37,7 +43,7 @@ events { worker_connections 4096; }
 http { access_log off; keepalive_requests 100000;
   server { listen 127.0.0.1:$BACKEND; location / { return 200 "hello from the benchmark backend\n"; } } }
 CONF
-nginx -c "$work/nginx-backend/nginx.conf" -p "$work/nginx-backend" & pids+=($!)
+nginx -c "$work/nginx-backend/nginx.conf" -p "$work/nginx-backend" & pids+=($!); pid_backend=$!
 
 cat >"$work/nginx-proxy/nginx.conf" <<CONF
 worker_processes 1; daemon off; pid $work/nginx-proxy/pid; error_log stderr error;
@@ -49,7 +55,7 @@ http { access_log off; keepalive_requests 100000;
     location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection "";
                  proxy_set_header Host \$host; proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for; } } }
 CONF
-nginx -c "$work/nginx-proxy/nginx.conf" -p "$work/nginx-proxy" & pids+=($!)
+nginx -c "$work/nginx-proxy/nginx.conf" -p "$work/nginx-proxy" & pids+=($!); pid_nginx=$!
 
 cat >"$work/haproxy.cfg" <<CONF
 global
@@ -70,7 +76,7 @@ frontend fe
 backend be
   server b1 127.0.0.1:$BACKEND
 CONF
-haproxy -f "$work/haproxy.cfg" -db & pids+=($!)
+haproxy -f "$work/haproxy.cfg" -db & pids+=($!); pid_haproxy=$!
 
 # Berth proxies route from a cache file (as after a restart with every controller down):
 # one with a single route (also terminating TLS), one with 100k routes plus the benchmark's.
@@ -91,7 +97,9 @@ start_berth() { # $1 port, $2 dir, $3 extra routes, then extra berth options
       --http "127.0.0.1:$port" --data-dir "$dir" "$@" >"$dir.log" 2>&1 & pids+=($!)
 }
 start_berth $BERTH "$work/berth" 0 --https "127.0.0.1:$BERTH_TLS" --https-cert "$work/cert.pem,$work/key.pem"
+pid_berth=${pids[-1]}
 start_berth $BERTH100K "$work/berth100k" 100000
+pid_berth100k=${pids[-1]}
 
 wait_port() { # $1 port, $2 scheme
   for _ in $(seq 1 120); do curl -fsSk -o /dev/null -H "Host: $HOST" "${2:-http}://127.0.0.1:$1/" && return 0; sleep 0.5; done
@@ -100,57 +108,47 @@ wait_port() { # $1 port, $2 scheme
 for p in $BACKEND $BERTH $NGINX $HAPROXY $BERTH100K; do wait_port $p; done
 for p in $BERTH_TLS $NGINX_TLS $HAPROXY_TLS; do wait_port $p https; done
 
-run() { # $1 name, $2 url -> "name|req/s|p50|p99|errors"
-  local out; out=$(wrk -t1 -c"$conns" -d"${secs}s" --latency -H "Host: $HOST" "$2")
-  local rps p50 p99 errs
-  rps=$(awk '/Requests\/sec/{print $2}' <<<"$out")
-  p50=$(awk '$1=="50%"{print $2}' <<<"$out")
-  p99=$(awk '$1=="99%"{print $2}' <<<"$out")
-  errs=$(awk '/Non-2xx|Socket errors/{print}' <<<"$out" | tr '\n' ' ')
-  echo "$1|$rps|$p50|$p99|${errs:-none}"
+# CPU ticks (user+system) of a process and its children (nginx's master forks its worker).
+cpu_ticks() { for p in "$1" $(pgrep -P "$1"); do awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null; done | awk '{s+=$1} END{print s+0}'; }
+
+# One wrk run: appends "group|name|req/s|p50|p99|cpu-us-per-request|errors" to $work/results.
+measure() { # $1 group, $2 name, $3 url, $4 pid serving it
+  local c0 c1 out
+  c0=$(cpu_ticks "$4")
+  out=$(wrk -t1 -c"$conns" -d"${secs}s" --latency -H "Host: $HOST" "$3")
+  c1=$(cpu_ticks "$4")
+  awk -v g="$1" -v n="$2" -v c0="$c0" -v c1="$c1" -v hz="$(getconf CLK_TCK)" '
+    /requests in/ {reqs=$1} /Requests\/sec/ {rps=$2} $1=="50%" {p50=$2} $1=="99%" {p99=$2}
+    /Non-2xx|Socket errors/ {errs=errs $0 " "}
+    END {printf "%s|%s|%s|%s|%s|%.2f|%s\n", g, n, rps, p50, p99, (c1-c0)/hz*1e6/reqs, errs=="" ? "none" : errs}' \
+    <<<"$out" >>"$work/results"
 }
+
 # JIT warm-up for the JVM proxies (not recorded).
 wrk -t1 -c"$conns" -d10s -H "Host: $HOST" "http://127.0.0.1:$BERTH/" >/dev/null
 wrk -t1 -c"$conns" -d10s -H "Host: $HOST" "http://127.0.0.1:$BERTH100K/" >/dev/null
 wrk -t1 -c"$conns" -d10s -H "Host: $HOST" "https://127.0.0.1:$BERTH_TLS/" >/dev/null
 
-results=()
-# One route and 100k routes run back to back, then again in reverse order (A B B A), so drift in
-# the machine's load (everything shares 2 cores) does not decide their comparison.
-results+=("$(run "backend direct" "http://127.0.0.1:$BACKEND/")")
-results+=("$(run "Berth proxy, 1 event loop" "http://127.0.0.1:$BERTH/")")
-results+=("$(run "Berth proxy, 1 event loop, 100k routes" "http://127.0.0.1:$BERTH100K/")")
-again100k=$(run "again" "http://127.0.0.1:$BERTH100K/" | cut -d'|' -f2)
-again1=$(run "again" "http://127.0.0.1:$BERTH/" | cut -d'|' -f2)
-results+=("$(run "nginx, 1 worker, keepalive upstream" "http://127.0.0.1:$NGINX/")")
-results+=("$(run "HAProxy, 1 thread" "http://127.0.0.1:$HAPROXY/")")
-tls=()
-tls+=("$(run "Berth proxy, 1 event loop, HTTPS" "https://127.0.0.1:$BERTH_TLS/")")
-tls+=("$(run "nginx, 1 worker, HTTPS" "https://127.0.0.1:$NGINX_TLS/")")
-tls+=("$(run "HAProxy, 1 thread, HTTPS" "https://127.0.0.1:$HAPROXY_TLS/")")
-
-table() { # $1 Berth's req/s, then rows
-  local base=$1; shift
-  echo "| target | req/s | p50 | p99 | Berth's req/s ratio to it | errors |"
-  echo "|---|---|---|---|---|---|"
-  for r in "$@"; do
-    IFS='|' read -r name rps p50 p99 errs <<<"$r"
-    ratio=$(python3 -c "print(f'{$base/$rps:.2f}x')")
-    echo "| $name | $rps | $p50 | $p99 | $ratio | $errs |"
+targets=(
+  "http|backend direct|http://127.0.0.1:$BACKEND/|$pid_backend"
+  "http|Berth proxy, 1 event loop|http://127.0.0.1:$BERTH/|$pid_berth"
+  "http|Berth proxy, 1 event loop, 100k routes|http://127.0.0.1:$BERTH100K/|$pid_berth100k"
+  "http|nginx, 1 worker, keepalive upstream|http://127.0.0.1:$NGINX/|$pid_nginx"
+  "http|HAProxy, 1 thread|http://127.0.0.1:$HAPROXY/|$pid_haproxy"
+  "tls|Berth proxy, 1 event loop, HTTPS|https://127.0.0.1:$BERTH_TLS/|$pid_berth"
+  "tls|nginx, 1 worker, HTTPS|https://127.0.0.1:$NGINX_TLS/|$pid_nginx"
+  "tls|HAProxy, 1 thread, HTTPS|https://127.0.0.1:$HAPROXY_TLS/|$pid_haproxy"
+)
+: >"$work/results"
+for ((r = 0; r < rounds; r++)); do
+  for ((i = 0; i < ${#targets[@]}; i++)); do
+    IFS='|' read -r group name url pid <<<"${targets[(i + r) % ${#targets[@]}]}"
+    measure "$group" "$name" "$url" "$pid"
   done
-}
-echo "wrk -t1 -c$conns -d${secs}s, $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
+done
+
+echo "wrk -t1 -c$conns -d${secs}s, median of $rounds rounds, $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
      "$(free -g | awk '/Mem/{print $2}') GiB, kernel $(uname -r)"
 echo "$(nginx -v 2>&1 | sed 's/^nginx version: //'), $(haproxy -v 2>&1 | head -1 | awk '{print "HAProxy", $3}')," \
      "$(wrk -v 2>&1 | head -1 | awk '{print "wrk", $2}'), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
-echo
-table "$(cut -d'|' -f2 <<<"${results[1]}")" "${results[@]}"
-one=$(cut -d'|' -f2 <<<"${results[1]}")
-many=$(cut -d'|' -f2 <<<"${results[2]}")
-echo
-echo "100k routes vs one route (A B B A: $one, $many, $again100k, $again1 req/s):" \
-     "$(python3 -c "print(f'{(($many+$again100k)/($one+$again1)-1)*100:+.1f}%')")"
-echo
-echo "TLS termination (TLS 1.3, ECDSA P-256, keep-alive; plain HTTP to the backend):"
-echo
-table "$(cut -d'|' -f2 <<<"${tls[0]}")" "${tls[@]}"
+python3 "$root/scripts/bench_table.py" "$work/results"
