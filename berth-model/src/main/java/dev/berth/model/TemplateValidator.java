@@ -43,6 +43,11 @@ public final class TemplateValidator {
             } else if (!numbers.add(port.containerPort())) {
                 p.add("ports: containerPort " + port.containerPort() + " is used twice");
             }
+            if (port.tls() != null && port.protocol() != Protocol.TCP) {
+                // http ports get HTTPS from the proxy anyway, and tls ports are passed through by definition.
+                p.add("ports: tls: " + port.tls().wireName() + " is only for tcp ports, '" + port.name() + "' is "
+                        + port.protocol().wireName());
+            }
         }
         for (String key : t.env().keySet()) {
             if (!ENV_KEY.matcher(key).matches()) {

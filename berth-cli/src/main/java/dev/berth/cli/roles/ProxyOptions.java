@@ -32,7 +32,8 @@ public final class ProxyOptions {
     boolean redirectHttps;
 
     @Option(names = "--tls", converter = HostPort.class,
-            description = "TLS passthrough entrypoint: routed by the ClientHello's SNI to tls ports, never decrypted.")
+            description = "TLS entrypoint, routed by the ClientHello's SNI: passed through to tls ports (never decrypted),"
+                    + " or terminated with the HTTPS certificates for tcp ports with 'tls: terminate'.")
     InetSocketAddress tls;
 
     @Option(names = "--tcp", paramLabel = "HOST:FIRST-LAST",
@@ -70,6 +71,10 @@ public final class ProxyOptions {
         }
         if (tls != null) {
             b.entrypoint(Entrypoint.tls("tls", tls.getHostString(), tls.getPort()));
+            if (https == null) {
+                // No HTTPS: the TLS entrypoint still terminates "tls: terminate" ports with the control plane's certificates.
+                b.tls(TlsConfig.of(List.of()));
+            }
         }
         if (tcp != null) {
             int colon = tcp.lastIndexOf(':');
@@ -91,7 +96,7 @@ public final class ProxyOptions {
             s.append(", https://").append(HostPort.text(https));
         }
         if (tls != null) {
-            s.append(", tls passthrough ").append(HostPort.text(tls));
+            s.append(", tls ").append(HostPort.text(tls));
         }
         if (tcp != null) {
             s.append(", tcp ").append(tcp);

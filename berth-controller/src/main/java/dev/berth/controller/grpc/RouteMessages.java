@@ -33,7 +33,8 @@ final class RouteMessages {
     static dev.berth.protocol.v1.Route route(Route r) {
         var b = dev.berth.protocol.v1.Route.newBuilder()
                 .setKey(key(r.key()))
-                .setInstanceId(r.instanceId());
+                .setInstanceId(r.instanceId())
+                .setTerminateTls(r.terminateTls());
         if (r.backend() != null) {
             b.setBackend(Endpoint.newBuilder().setHost(r.backend().host()).setPort(r.backend().port()));
         }

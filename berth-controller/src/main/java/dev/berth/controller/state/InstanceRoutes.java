@@ -17,7 +17,9 @@ import java.util.Set;
  * starting, its HTTP hostnames carry a placeholder without a backend, so proxies answer 503
  * "starting" rather than 404 "unknown host". Per protocol, the first port is reached at the
  * instance's hostname and any further port at {@code <id>-<port>.<domain>} (one label, so a
- * wildcard certificate for the domain still covers it).
+ * wildcard certificate for the domain still covers it). A {@code tcp} port with {@code tls: terminate}
+ * keeps its raw TCP route (when the cluster has a TCP port range) and also gets a TLS route by SNI,
+ * marked for termination, named by the same rule as {@code tls} ports (they share the SNI names).
  */
 public final class InstanceRoutes {
     private InstanceRoutes() {
@@ -37,16 +39,19 @@ public final class InstanceRoutes {
             if (backend == null) {
                 continue;
             }
-            boolean first = seen.add(port.protocol());
-            String host = first ? instance.hostname() : portHostname(instance, port.name());
             RouteKey key = switch (port.protocol()) {
-                case HTTP -> RouteKey.http(host);
-                case TLS -> RouteKey.tls(host);
+                case HTTP -> RouteKey.http(hostFor(instance, port, seen, Protocol.HTTP));
+                case TLS -> RouteKey.tls(hostFor(instance, port, seen, Protocol.TLS));
                 case TCP -> instance.tcpPorts().containsKey(port.name())
                         ? RouteKey.tcp(instance.tcpPorts().get(port.name())) : null;
             };
             if (key != null) {
                 routes.add(new Route(key, instance.id(), backend));
+            }
+            if (port.terminatesTls()) {
+                // Shares the SNI names with tls ports: the first of either gets the instance's hostname.
+                RouteKey sni = RouteKey.tls(hostFor(instance, port, seen, Protocol.TLS));
+                routes.add(new Route(sni, instance.id(), backend, true));
             }
         }
         return routes;
@@ -63,6 +68,11 @@ public final class InstanceRoutes {
             }
         }
         return routes;
+    }
+
+    /** The instance's hostname for the first port reached by {@code by}'s names, then {@code <id>-<port>.<domain>}. */
+    private static String hostFor(Instance instance, PortSpec port, Set<Protocol> seen, Protocol by) {
+        return seen.add(by) ? instance.hostname() : portHostname(instance, port.name());
     }
 
     static String portHostname(Instance instance, String portName) {

@@ -26,7 +26,8 @@ import java.util.Set;
  *                               concurrency a busy route reaches, else every burst above it opens and closes connections)
  * @param tunnelIdleTimeout      WebSocket, TLS passthrough and TCP connections with no bytes either way for this long are closed
  * @param accessLog              log one line per request (logger {@code dev.berth.proxy.access})
- * @param tls                    certificates for HTTPS entrypoints; {@code null} when there is none
+ * @param tls                    certificates for HTTPS entrypoints, also used by TLS entrypoints for routes that
+ *                               terminate TLS; {@code null} when there is none (such routes are then refused)
  */
 public record ProxyConfig(
         List<Entrypoint> entrypoints,

@@ -77,8 +77,9 @@ public final class ProxyServer implements AutoCloseable {
                 switch (e.kind()) {
                     case HTTPS -> bind(e, serverBootstrap(), ch -> ch.pipeline().addLast("sni", new SniRouter(routes,
                             certificates, tunnels, () -> new HttpsProtocolSelector(context, e.name()), handshakeMillis())));
+                    // Passthrough by SNI; routes of tcp ports with "tls: terminate" are terminated with the HTTPS certificates.
                     case TLS -> bind(e, tunnelServerBootstrap(), ch -> ch.pipeline().addLast("sni",
-                            new SniRouter(routes, null, tunnels, null, handshakeMillis())));
+                            new SniRouter(routes, certificates, tunnels, null, handshakeMillis())));
                     case TCP -> {
                         TcpPortManager m = new TcpPortManager(e.name(), e.host(), e.port(), e.lastPort(), routes,
                                 this::tunnelServerBootstrap, tunnels, group.next());

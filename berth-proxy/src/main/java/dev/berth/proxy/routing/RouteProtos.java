@@ -16,7 +16,8 @@ public final class RouteProtos {
     /** An unset backend means the instance is still starting: the model route gets a null backend. */
     public static Route toModel(dev.berth.protocol.v1.Route p) {
         return new Route(toModel(p.getKey()), p.getInstanceId(),
-                p.hasBackend() ? new Endpoint(p.getBackend().getHost(), p.getBackend().getPort()) : null);
+                p.hasBackend() ? new Endpoint(p.getBackend().getHost(), p.getBackend().getPort()) : null,
+                p.getTerminateTls());
     }
 
     /** Unknown protocols map to {@code null} keys, which {@link RouteTable} skips. */
@@ -33,7 +34,8 @@ public final class RouteProtos {
     public static dev.berth.protocol.v1.Route toProto(Route r) {
         var b = dev.berth.protocol.v1.Route.newBuilder()
                 .setKey(toProto(r.key()))
-                .setInstanceId(r.instanceId() == null ? "" : r.instanceId());
+                .setInstanceId(r.instanceId() == null ? "" : r.instanceId())
+                .setTerminateTls(r.terminateTls());
         if (r.backend() != null) {
             b.setBackend(dev.berth.protocol.v1.Endpoint.newBuilder().setHost(r.backend().host()).setPort(r.backend().port()));
         }

@@ -211,7 +211,9 @@ public final class RouteTable {
         if (k == null) {
             return null;
         }
-        return k.equals(r.key()) ? r : new Route(k, r.instanceId(), r.backend());
+        // Only TLS routes can terminate: a flag on another protocol means nothing and is dropped.
+        boolean terminateTls = r.terminateTls() && k.protocol() == Protocol.TLS;
+        return k.equals(r.key()) && terminateTls == r.terminateTls() ? r : new Route(k, r.instanceId(), r.backend(), terminateTls);
     }
 
     /** Keys are compared lower-case and port-less, whatever the controller sent. */

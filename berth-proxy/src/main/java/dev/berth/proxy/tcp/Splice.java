@@ -89,8 +89,16 @@ public final class Splice {
             if (evt instanceof ChannelInputShutdownEvent) {
                 inputShutdown = true;
                 if (peer instanceof DuplexChannel d && !d.isOutputShutdown()) {
-                    peer.flush();
-                    d.shutdownOutput().addListener(f -> closeIfBothShut(ctx.channel()));
+                    // Half-close only once everything before the EOF is written: shutdownOutput drops what is
+                    // still queued, and an SslHandler (TLS termination) holds writes until its handshake is done.
+                    Channel self = ctx.channel();
+                    peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(w -> {
+                        if (w.isSuccess()) {
+                            d.shutdownOutput().addListener(f -> closeIfBothShut(self));
+                        } else {
+                            closeBoth(self);
+                        }
+                    });
                 } else {
                     closeBoth(ctx.channel());
                 }

@@ -70,6 +70,28 @@ class RouteCacheTest {
     }
 
     @Test
+    void tlsTerminationSurvivesARestart() throws Exception {
+        Route terminated = new Route(RouteKey.tls("a3f4b92c8d.ctf.example.com"), "inst-5", new Endpoint("10.0.0.5", 1337), true);
+        List<Route> routes = new java.util.ArrayList<>(sample(7).routes());
+        routes.add(terminated);
+        RouteCache cache = new RouteCache(dir.resolve("routes.json"));
+        cache.save(RouteTable.of(7, routes));
+        RouteTable loaded = new RouteCache(dir.resolve("routes.json")).load().orElseThrow();
+        assertEquals(terminated, loaded.findTls("a3f4b92c8d.ctf.example.com"));
+        assertFalse(loaded.findTls("x.tls.example.com").terminateTls(), "passthrough stays passthrough");
+        assertEquals(RouteTable.of(7, routes).asMap(), loaded.asMap());
+    }
+
+    @Test
+    void aFileFromBeforeTlsTerminationLoadsAsPassthrough() throws Exception {
+        Path file = dir.resolve("routes.json");
+        Files.writeString(file, "{\"format\":1,\"version\":5,\"routes\":[{\"key\":{\"protocol\":\"tls\",\"host\":\"s.x\","
+                + "\"listenPort\":0},\"instanceId\":\"i\",\"backend\":{\"host\":\"127.0.0.1\",\"port\":8443}}],\"certificates\":[]}");
+        RouteTable loaded = new RouteCache(file).load().orElseThrow();
+        assertEquals(new Route(RouteKey.tls("s.x"), "i", new Endpoint("127.0.0.1", 8443), false), loaded.findTls("s.x"));
+    }
+
+    @Test
     void tornTempFileFromACrashIsIgnoredAndRemoved() throws Exception {
         Path file = dir.resolve("routes.json");
         RouteCache cache = new RouteCache(file);

@@ -1,0 +1,63 @@
+package dev.berth.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonMappingException;
+import dev.berth.model.json.BerthJson;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** {@code tls: terminate} on template ports: how it reads, prints and validates. */
+class PortTlsTest {
+    private static final TemplateValidator VALIDATOR = new TemplateValidator(Duration.ofDays(7));
+
+    private static Template withPorts(PortSpec... ports) {
+        return new Template("chal", "berth/whoami:latest", List.of(), List.of(ports), Map.of(), Resources.DEFAULT,
+                new TtlPolicy(Duration.ofMinutes(30), Duration.ofHours(2)), Readiness.DEFAULT);
+    }
+
+    @Test
+    void readsFromYamlAndSurvivesARoundTrip() throws Exception {
+        PortSpec p = BerthJson.yaml().readValue("name: shell\ncontainerPort: 1337\nprotocol: tcp\ntls: terminate\n", PortSpec.class);
+        assertEquals(new PortSpec("shell", 1337, Protocol.TCP, PortTls.TERMINATE), p);
+        assertTrue(p.terminatesTls());
+        assertEquals(p, BerthJson.json().readValue(BerthJson.json().writeValueAsString(p), PortSpec.class));
+        assertEquals(p, BerthJson.yaml().readValue(BerthJson.yaml().writeValueAsString(p), PortSpec.class));
+    }
+
+    @Test
+    void aPortWithoutTlsPrintsNoTlsField() throws Exception {
+        PortSpec p = BerthJson.json().readValue("{\"name\":\"shell\",\"containerPort\":1337,\"protocol\":\"tcp\"}", PortSpec.class);
+        assertNull(p.tls());
+        assertFalse(p.terminatesTls());
+        assertFalse(BerthJson.json().writeValueAsString(p).contains("tls"));
+    }
+
+    @Test
+    void unknownModesAreRefusedWithTheChoices() {
+        JsonMappingException e = assertThrows(JsonMappingException.class, () -> BerthJson.yaml()
+                .readValue("name: shell\ncontainerPort: 1337\nprotocol: tcp\ntls: passthrough\n", PortSpec.class));
+        assertTrue(e.getMessage().contains("unknown tls 'passthrough' (terminate; for passthrough use protocol: tls)"),
+                e.getMessage());
+    }
+
+    @Test
+    void validOnlyOnTcpPorts() {
+        assertEquals(List.of(), VALIDATOR.problems(withPorts(new PortSpec("shell", 1337, Protocol.TCP, PortTls.TERMINATE))));
+        assertEquals(List.of("ports: tls: terminate is only for tcp ports, 'web' is http",
+                        "ports: tls: terminate is only for tcp ports, 'sec' is tls"),
+                VALIDATOR.problems(withPorts(new PortSpec("web", 8080, Protocol.HTTP, PortTls.TERMINATE),
+                        new PortSpec("sec", 8443, Protocol.TLS, PortTls.TERMINATE))));
+    }
+
+    @Test
+    void onlyTcpPortsTerminate() {
+        assertFalse(new PortSpec("web", 8080, Protocol.HTTP, PortTls.TERMINATE).terminatesTls());
+    }
+}
