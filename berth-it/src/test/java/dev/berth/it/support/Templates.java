@@ -26,4 +26,9 @@ public final class Templates {
                  "readiness":{"port":"echo","timeout":"30s"}}
                 """.formatted(name);
     }
+
+    /** The TCP echo service with {@code tls: terminate}: reached by SNI through the proxy's TLS entrypoint too. */
+    public static String tcpEchoTerminatingTls(String name) {
+        return tcpEcho(name).replace("\"protocol\":\"tcp\"", "\"protocol\":\"tcp\",\"tls\":\"terminate\"");
+    }
 }
