@@ -20,6 +20,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.IntSupplier;
 import java.util.function.ToDoubleFunction;
@@ -76,6 +77,12 @@ public final class ControllerMetrics implements CommandObserver {
         stateGauge("berth_route_table_version", "Version of the route table (the log index of its last change).",
                 ClusterState::routeVersion);
         stateGauge("berth_routes", "Routes in the route table.", s -> s.routes().size());
+        GaugeWithCallback.builder().name("berth_certificate_expiry_timestamp_seconds")
+                .help("When each serving certificate stored with `berth tls put` expires (Unix seconds): alert on it minus time().")
+                .labelNames("name")
+                .callback(cb -> store.read(s -> List.copyOf(s.certificates()))
+                        .forEach(c -> cb.call(c.notAfter() / 1000.0, c.name())))
+                .register(registry);
         GaugeWithCallback.builder().name("berth_route_watchers")
                 .help("Proxies streaming routes from this controller.")
                 .callback(cb -> cb.call(routeWatchers.getAsInt()))

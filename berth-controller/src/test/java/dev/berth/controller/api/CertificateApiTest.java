@@ -51,7 +51,11 @@ class CertificateApiTest {
     }
 
     static Http.Reply put(String name, Issued i) {
-        return http.put("/api/v1/certificates/" + name, body(i.chainPem(), i.keyPem()));
+        return putWith(http, name, i);
+    }
+
+    static Http.Reply putWith(Http client, String name, Issued i) {
+        return client.put("/api/v1/certificates/" + name, body(i.chainPem(), i.keyPem()));
     }
 
     static void assertNoKey(Http.Reply r) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.testing.PrometheusText;
+import dev.berth.testing.TestCertificates;
 import dev.berth.controller.grpc.RouteWatchService;
 import dev.berth.controller.grpc.WorkerStreamService;
 import dev.berth.controller.lifecycle.LeaseKeeper;
@@ -126,6 +127,24 @@ class MetricsEndpointTest {
         assertTrue(m.value("berth_workers", "status", "UP") >= 1);
         assertEquals(0, m.value("berth_workers", "status", "DOWN"));
         assertTrue(m.value("berth_commands_total", "type", "RegisterWorker", "result", "ok") >= 1);
+    }
+
+    @Test
+    void storedCertificatesReportTheirExpiry() throws Exception {
+        TestCertificates.Issued ca = TestCertificates.ca("Metrics Test CA");
+        TestCertificates.Issued cert = TestCertificates.leaf(ca, "*.metrics.berth");
+        assertEquals(200, CertificateApiTest.putWith(http, "metrics-wild", cert).status());
+
+        PrometheusText m = scrapeUntil(v -> v > 0, "berth_certificate_expiry_timestamp_seconds", "name", "metrics-wild");
+        assertEquals(cert.cert().getNotAfter().getTime() / 1000.0,
+                m.value("berth_certificate_expiry_timestamp_seconds", "name", "metrics-wild"), 0.001);
+
+        assertEquals(204, http.delete("/api/v1/certificates/metrics-wild").status());
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (scrape().samples.stream().anyMatch(x -> x.labels().containsValue("metrics-wild"))) {
+            assertTrue(System.nanoTime() < deadline, "a deleted certificate keeps its expiry sample");
+            Thread.sleep(20);
+        }
     }
 
     @Test
