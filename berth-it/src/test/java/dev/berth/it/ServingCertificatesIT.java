@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.berth.cli.Berth;
 import dev.berth.it.support.BerthProcess;
 import dev.berth.it.support.Docker;
 import dev.berth.it.support.Eventually;
@@ -15,10 +14,8 @@ import dev.berth.it.support.Ports;
 import dev.berth.it.support.Standalone;
 import dev.berth.it.support.Templates;
 import dev.berth.model.certs.ServingCertificates;
-import dev.berth.testing.TestCertificates;
 import dev.berth.model.json.BerthJson;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.berth.testing.TestCertificates;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,11 +23,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Certificates served "from the control plane", end to end on real processes: `berth tls put`
@@ -57,24 +52,12 @@ class ServingCertificatesIT {
         }
     }
 
-    /** {@code berth ...} as an operator types it, in this JVM, against the standalone's API. */
-    private String berthCli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Berth.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        String[] all = Stream.concat(Stream.of(args), Stream.of("--api", "http://127.0.0.1:" + berth.apiPort)).toArray(String[]::new);
-        int code = cli.execute(all);
-        assertEquals(0, code, "berth " + String.join(" ", all) + "\n" + out + err);
-        return out.toString();
-    }
 
     private void put(String name, TestCertificates.Issued issued) throws Exception {
         Path cert = tmp.resolve(name + "-" + issued.cert().getSerialNumber() + ".pem");
         Path key = tmp.resolve(name + "-" + issued.cert().getSerialNumber() + ".key");
         issued.writePem(cert, key);
-        String out = berthCli("tls", "put", name, "--cert", cert.toString(), "--key", key.toString());
+        String out = berth.cli("tls", "put", name, "--cert", cert.toString(), "--key", key.toString());
         assertTrue(out.contains("(sha256 " + issued.fingerprint() + ")"), out);
     }
 
@@ -124,11 +107,11 @@ class ServingCertificatesIT {
             assertEquals(exact.cert(), kept.served(), "the open connection keeps the certificate it started with");
 
             // Deleted: the wildcard covers the name again.
-            assertEquals("certificate exact deleted\n", berthCli("tls", "rm", "exact"));
+            assertEquals("certificate exact deleted\n", berth.cli("tls", "rm", "exact"));
             servedEventually(client, httpsPort, hostname, wildcard.cert(), "the wildcard after the exact one was deleted");
             assertEquals(200, kept.get(hostname, "/").status(), "still the same connection");
         }
-        JsonNode stored = BerthJson.json().readTree(berthCli("tls", "ls", "-o", "json"));
+        JsonNode stored = BerthJson.json().readTree(berth.cli("tls", "ls", "-o", "json"));
         assertEquals(1, stored.size());
         assertEquals("wildcard", stored.get(0).get("name").asText());
         assertEquals(wildcard.fingerprint(), stored.get(0).get("fingerprint").asText());

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.cli.Berth;
 import dev.berth.it.support.Docker;
 import dev.berth.it.support.Eventually;
+import dev.berth.it.support.HttpsClient;
 import dev.berth.it.support.Ports;
 import dev.berth.it.support.Standalone;
 import dev.berth.it.support.Templates;
@@ -14,24 +15,18 @@ import dev.berth.testing.TestCertificates;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * A plain-TCP challenge behind TLS, end to end: a template whose tcp port says {@code tls: terminate},
@@ -53,27 +48,7 @@ class TlsTerminateIT {
         }
     }
 
-    private String berthCli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Berth.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        String[] all = Stream.concat(Stream.of(args), Stream.of("--api", "http://127.0.0.1:" + berth.apiPort)).toArray(String[]::new);
-        assertEquals(0, cli.execute(all), "berth " + String.join(" ", all) + "\n" + out + err);
-        return out.toString();
-    }
 
-    private static SSLContext trusting(X509Certificate ca) throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setCertificateEntry("ca", ca);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        SSLContext c = SSLContext.getInstance("TLS");
-        c.init(null, tmf.getTrustManagers(), null);
-        return c;
-    }
 
     /** One line through TLS by SNI, or the error, so Eventually can retry until the route and certificate arrive. */
     private static String echoOverTls(SSLContext client, int port, String sni, String line, X509Certificate expected) {
@@ -115,9 +90,9 @@ class TlsTerminateIT {
         Path cert = tmp.resolve("wild.pem");
         Path key = tmp.resolve("wild.key");
         wildcard.writePem(cert, key);
-        berthCli("tls", "put", "wildcard", "--cert", cert.toString(), "--key", key.toString());
+        berth.cli("tls", "put", "wildcard", "--cert", cert.toString(), "--key", key.toString());
 
-        SSLContext client = trusting(ca.cert());
+        SSLContext client = HttpsClient.trusting(ca.cert());
         String echoed = Eventually.await("echo over TLS by SNI " + hostname, Duration.ofSeconds(20),
                 () -> echoOverTls(client, tlsPort, hostname, "flag please " + id, wildcard.cert()), ("flag please " + id)::equals);
         assertEquals("flag please " + id, echoed);

@@ -25,14 +25,20 @@ public final class HttpsClient {
     private final SSLContext context;
 
     public HttpsClient(X509Certificate trustedCa) {
+        context = trusting(trustedCa);
+    }
+
+    /** A client TLS context that trusts {@code ca} and nothing else. */
+    public static SSLContext trusting(X509Certificate ca) {
         try {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
-            ks.setCertificateEntry("ca", trustedCa);
+            ks.setCertificateEntry("ca", ca);
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(ks);
-            context = SSLContext.getInstance("TLS");
-            context.init(null, tmf.getTrustManagers(), null);
+            SSLContext c = SSLContext.getInstance("TLS");
+            c.init(null, tmf.getTrustManagers(), null);
+            return c;
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException(e);
         }

@@ -1,11 +1,18 @@
 package dev.berth.it.support;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.cli.Berth;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
+import picocli.CommandLine;
 
 /** A `berth standalone` process with its own ports, data dir and worker id. */
 public final class Standalone implements AutoCloseable {
@@ -99,6 +106,19 @@ public final class Standalone implements AutoCloseable {
 
     public void stop() {
         process.stop();
+    }
+
+    /** {@code berth ...} as an operator types it, in this JVM, against this standalone's API; its stdout. Fails on a non-zero exit. */
+    public String cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = Berth.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        String[] all = Stream.concat(Stream.of(args),
+                Stream.of("--api", "http://127.0.0.1:" + apiPort)).toArray(String[]::new);
+        assertEquals(0, cli.execute(all), "berth " + String.join(" ", all) + "\n" + out + err);
+        return out.toString();
     }
 
     @Override
