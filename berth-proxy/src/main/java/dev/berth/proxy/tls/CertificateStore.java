@@ -131,6 +131,12 @@ public final class CertificateStore implements AutoCloseable {
         return c == null ? null : c.context();
     }
 
+    /** The same certificate as {@link #contextFor}, without ALPN: for TLS in front of a plain-TCP instance. */
+    public SslContext tcpContextFor(String hostname) {
+        ServedCertificate c = current.select(hostname);
+        return c == null ? null : c.tcpContext();
+    }
+
     /** Reloads the files if any changed; returns true when a new set was installed. */
     public synchronized boolean reloadIfChanged() {
         try {

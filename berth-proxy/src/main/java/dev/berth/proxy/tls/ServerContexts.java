@@ -37,29 +37,46 @@ final class ServerContexts {
                 : List.of(ApplicationProtocolNames.HTTP_1_1);
     }
 
+    /**
+     * The two contexts of one certificate: {@code https} offers the HTTP protocols by ALPN;
+     * {@code tcp} (TLS in front of a plain-TCP instance) offers none, since only the instance
+     * knows what it speaks and a client that asked for h2 must not be told it got it.
+     */
+    record Pair(SslContext https, SslContext tcp) {
+    }
+
     /** From a PEM chain file and a PEM key file (PKCS#8; PKCS#1 too where BouncyCastle is on the class path). */
-    SslContext fromFiles(Path certChain, Path privateKey) throws IOException {
+    Pair fromFiles(Path certChain, Path privateKey) throws IOException {
+        return new Pair(fromFiles(certChain, privateKey, true), fromFiles(certChain, privateKey, false));
+    }
+
+    private SslContext fromFiles(Path certChain, Path privateKey, boolean alpn) throws IOException {
         try (InputStream cert = Files.newInputStream(certChain); InputStream key = Files.newInputStream(privateKey)) {
-            return configure(SslContextBuilder.forServer(cert, key)).build();
+            return configure(SslContextBuilder.forServer(cert, key), alpn).build();
         } catch (IllegalArgumentException e) {
             throw new IOException("cannot use " + certChain + " / " + privateKey + ": " + e.getMessage(), e);
         }
     }
 
     /** From a chain and key already read (the control plane's certificates). */
-    SslContext from(List<X509Certificate> chain, PrivateKey key) throws SSLException {
-        return configure(SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new))).build();
+    Pair from(List<X509Certificate> chain, PrivateKey key) throws SSLException {
+        X509Certificate[] certs = chain.toArray(X509Certificate[]::new);
+        return new Pair(configure(SslContextBuilder.forServer(key, certs), true).build(),
+                configure(SslContextBuilder.forServer(key, certs), false).build());
     }
 
-    private SslContextBuilder configure(SslContextBuilder b) {
-        return b.sslProvider(PROVIDER)
+    private SslContextBuilder configure(SslContextBuilder b, boolean alpn) {
+        b.sslProvider(PROVIDER)
                 .protocols("TLSv1.3", "TLSv1.2")
                 // h2 forbids the older suites (RFC 7540 9.2.2); modern HTTP/1.1 clients have these too.
-                .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
-                .applicationProtocolConfig(new ApplicationProtocolConfig(
-                        ApplicationProtocolConfig.Protocol.ALPN,
-                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                        protocols));
+                .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE);
+        if (alpn) {
+            b.applicationProtocolConfig(new ApplicationProtocolConfig(
+                    ApplicationProtocolConfig.Protocol.ALPN,
+                    ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                    ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                    protocols));
+        }
+        return b;
     }
 }

@@ -82,7 +82,7 @@ public final class SniRouter extends AbstractSniHandler<SniRouter.Decision> {
             return ctx.executor().newFailedFuture(new IllegalStateException("instance for SNI " + hostname + " is starting"));
         }
         if (route != null && route.terminateTls()) {
-            SslContext context = certificates == null ? null : certificates.contextFor(hostname);
+            SslContext context = certificates == null ? null : certificates.tcpContextFor(hostname);
             if (context == null) {
                 return ctx.executor().newFailedFuture(new IllegalStateException("route for SNI " + hostname
                         + " terminates TLS but this proxy has no certificate (--https-cert or berth tls put)"));

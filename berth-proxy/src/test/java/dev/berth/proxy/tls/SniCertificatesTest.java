@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 class SniCertificatesTest {
     static ServedCertificate served(String source, String... names) throws SSLException {
         // Any distinct context will do: the test compares identities.
-        return new ServedCertificate(source, List.of(names), SslContextBuilder.forClient().build());
+        var context = SslContextBuilder.forClient().build();
+        return new ServedCertificate(source, List.of(names), context, context);
     }
 
     @Test

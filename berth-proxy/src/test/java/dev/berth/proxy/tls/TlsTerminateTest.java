@@ -88,11 +88,14 @@ class TlsTerminateTest {
                 Duration.ZERO, true);
     }
 
-    SSLSocket connect(String sni) throws Exception {
+    SSLSocket connect(String sni, String... alpn) throws Exception {
         Socket plain = new Socket(InetAddress.getLoopbackAddress(), proxy.port("tls"));
         SSLSocket s = (SSLSocket) client.getSocketFactory().createSocket(plain, sni, plain.getPort(), true);
         SSLParameters p = s.getSSLParameters();
         p.setEndpointIdentificationAlgorithm("HTTPS"); // the served certificate must be valid for the name
+        if (alpn.length > 0) {
+            p.setApplicationProtocols(alpn);
+        }
         s.setSSLParameters(p);
         s.setSoTimeout(10_000);
         s.startHandshake();
@@ -149,6 +152,19 @@ class TlsTerminateTest {
             // A plain echo: had the proxy passed TLS records through, it would echo them back and the handshake would fail.
             assertEquals("flag please\n", exchange(s, "flag please"));
             assertEquals("again\n", exchange(s, "again"));
+        }
+    }
+
+    @Test
+    void aClientAskingForHttpProtocolsByAlpnIsNotToldItGotOne() throws Exception {
+        int plainEcho = echo.tcpEcho();
+        routes.set(RouteTable.of(1, List.of(new Route(RouteKey.tls(CHALLENGE), "i1", new Endpoint("127.0.0.1", plainEcho), true))));
+        start(wildcardFile());
+
+        try (SSLSocket s = connect(CHALLENGE, "h2", "http/1.1")) {
+            // The same certificate serves HTTPS with h2 and http/1.1 by ALPN; a plain-TCP instance speaks neither.
+            assertEquals("", s.getApplicationProtocol());
+            assertEquals("raw bytes\n", exchange(s, "raw bytes"));
         }
     }
 
