@@ -563,7 +563,7 @@ final class ResponseParser {
         }
         int s = src.readerIndex();
         int nl = src.indexOf(s, src.writerIndex(), (byte) '\n');
-        int e = nl > s && src.getByte(nl - 1) == '\r' ? nl - 1 : nl;
+        int e = contentEnd(src, s, nl);
         long size = 0;
         int digits = 0;
         int i = s;
@@ -604,7 +604,7 @@ final class ResponseParser {
         }
         int s = src.readerIndex();
         int nl = src.indexOf(s, src.writerIndex(), (byte) '\n');
-        int e = nl > s && src.getByte(nl - 1) == '\r' ? nl - 1 : nl;
+        int e = contentEnd(src, s, nl);
         if (e != s) {
             return malformed(sink, "chunk data longer than its size");
         }
@@ -641,7 +641,7 @@ final class ResponseParser {
         if (!empty) {
             for (int pos = s; pos < end; ) {
                 int lf = src.indexOf(pos, end, (byte) '\n');
-                int le = lf > pos && src.getByte(lf - 1) == '\r' ? lf - 1 : lf;
+                int le = contentEnd(src, pos, lf);
                 if (le > pos) {
                     String problem = checkTrailerLine(src, pos, le);
                     if (problem != null) {
@@ -675,6 +675,11 @@ final class ResponseParser {
             return malformed(sink, "trailers larger than " + maxHeadSize + " bytes");
         }
         return false;
+    }
+
+    /** The end of the line from {@code from} to the LF at {@code lf}, without its CR if it has one. */
+    private static int contentEnd(ByteBuf b, int from, int lf) {
+        return lf > from && b.getByte(lf - 1) == '\r' ? lf - 1 : lf;
     }
 
     private static String checkTrailerLine(ByteBuf b, int from, int end) {
