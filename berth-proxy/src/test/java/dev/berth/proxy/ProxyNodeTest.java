@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.berth.model.Route;
 import dev.berth.model.RouteKey;
+import dev.berth.protocol.routes.RouteProtos;
 import dev.berth.proxy.http.Entrypoint;
 import dev.berth.proxy.http.ProxyConfig;
-import dev.berth.proxy.routing.RouteProtos;
 import dev.berth.proxy.routing.RouteTable;
 import dev.berth.proxy.testutil.Await;
 import dev.berth.proxy.testutil.FakeRouteService;

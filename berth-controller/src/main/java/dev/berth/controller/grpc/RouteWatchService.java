@@ -3,6 +3,7 @@ package dev.berth.controller.grpc;
 import dev.berth.controller.cluster.NodeDirectory;
 import dev.berth.controller.state.StateChange;
 import dev.berth.controller.store.StateStore;
+import dev.berth.protocol.routes.RouteProtos;
 import dev.berth.protocol.v1.RouteServiceGrpc;
 import dev.berth.protocol.v1.RouteUpdate;
 import dev.berth.protocol.v1.WatchRequest;
@@ -58,7 +59,7 @@ public final class RouteWatchService extends RouteServiceGrpc.RouteServiceImplBa
         AtomicLong base = new AtomicLong();
         Consumer<StateChange> listener = change -> {
             if (change.reset()) {
-                RouteUpdate full = store.read(s -> RouteMessages.full(s.routeVersion(), s.routes(), s.certificates()));
+                RouteUpdate full = store.read(s -> RouteProtos.fullUpdate(s.routeVersion(), s.routes(), s.certificates()));
                 base.set(full.getVersion());
                 sender.send(full);
                 return;
@@ -75,7 +76,7 @@ public final class RouteWatchService extends RouteServiceGrpc.RouteServiceImplBa
             if (missed.isPresent()) {
                 missed.get().forEach(d -> updates.add(RouteMessages.delta(d)));
             } else {
-                updates.add(RouteMessages.full(state.routeVersion(), state.routes(), state.certificates()));
+                updates.add(RouteProtos.fullUpdate(state.routeVersion(), state.routes(), state.certificates()));
             }
             return updates;
         }, listener);

@@ -4,6 +4,7 @@ import dev.berth.model.Protocol;
 import dev.berth.model.Route;
 import dev.berth.model.RouteKey;
 import dev.berth.model.certs.ServingCertificate;
+import dev.berth.protocol.routes.RouteProtos;
 import dev.berth.protocol.v1.RouteUpdate;
 import java.util.Collection;
 import java.util.Collections;

@@ -1,6 +1,7 @@
 package dev.berth.proxy.routing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -10,6 +11,7 @@ import dev.berth.model.Endpoint;
 import dev.berth.model.Protocol;
 import dev.berth.model.Route;
 import dev.berth.model.RouteKey;
+import dev.berth.protocol.routes.RouteProtos;
 import dev.berth.protocol.v1.RouteUpdate;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -177,5 +179,14 @@ class RouteTableTest {
         assertEquals(5, seen[0]);
         h.update(x -> x.apply(6, false, List.of(http("q.x", 1)), List.of()));
         assertEquals(6, seen[0]);
+    }
+
+    @Test
+    void keepsTerminationOnlyOnTlsRoutes() {
+        RouteTable t = RouteTable.of(1, List.of(
+                new Route(RouteKey.tls("a.x"), "i1", new Endpoint("10.0.0.5", 1337), true),
+                new Route(RouteKey.http("b.x"), "i2", new Endpoint("10.0.0.5", 8080), true)));
+        assertTrue(t.findTls("a.x").terminateTls());
+        assertFalse(t.routes().stream().filter(r -> r.key().host().equals("b.x")).findFirst().orElseThrow().terminateTls());
     }
 }

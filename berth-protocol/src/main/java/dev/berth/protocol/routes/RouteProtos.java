@@ -1,4 +1,4 @@
-package dev.berth.proxy.routing;
+package dev.berth.protocol.routes;
 
 import dev.berth.model.Endpoint;
 import dev.berth.model.Protocol;
@@ -8,7 +8,10 @@ import dev.berth.model.certs.ServingCertificate;
 import java.util.Collection;
 import java.util.List;
 
-/** Conversions between the wire ({@code berth.v1}) and model types of the route table: routes and serving certificates. */
+/**
+ * Conversions between the wire ({@code berth.v1}) and model types of the route table: routes and
+ * serving certificates. Controllers write them, proxies read them; one mapping serves both sides.
+ */
 public final class RouteProtos {
     private RouteProtos() {
     }
@@ -20,7 +23,7 @@ public final class RouteProtos {
                 p.getTerminateTls());
     }
 
-    /** Unknown protocols map to {@code null} keys, which {@link RouteTable} skips. */
+    /** Unknown protocols (from a newer controller) map to {@code null} keys, for the caller to skip. */
     public static RouteKey toModel(dev.berth.protocol.v1.RouteKey p) {
         Protocol protocol;
         try {

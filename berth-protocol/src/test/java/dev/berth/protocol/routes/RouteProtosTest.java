@@ -1,13 +1,11 @@
-package dev.berth.proxy.routing;
+package dev.berth.protocol.routes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.model.Endpoint;
 import dev.berth.model.Route;
 import dev.berth.model.RouteKey;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RouteProtosTest {
@@ -18,14 +16,5 @@ class RouteProtosTest {
         assertTrue(RouteProtos.toProto(terminated).getTerminateTls());
         assertEquals(terminated, RouteProtos.toModel(RouteProtos.toProto(terminated)));
         assertEquals(passthrough, RouteProtos.toModel(RouteProtos.toProto(passthrough)));
-    }
-
-    @Test
-    void aRouteTableKeepsTerminationOnlyOnTlsRoutes() {
-        RouteTable t = RouteTable.of(1, List.of(
-                new Route(RouteKey.tls("a.x"), "i1", new Endpoint("10.0.0.5", 1337), true),
-                new Route(RouteKey.http("b.x"), "i2", new Endpoint("10.0.0.5", 8080), true)));
-        assertTrue(t.findTls("a.x").terminateTls());
-        assertFalse(t.routes().stream().filter(r -> r.key().host().equals("b.x")).findFirst().orElseThrow().terminateTls());
     }
 }
