@@ -12,6 +12,7 @@ import dev.berth.it.support.Ports;
 import dev.berth.it.support.Standalone;
 import dev.berth.it.support.Templates;
 import dev.berth.testing.TestCertificates;
+import dev.berth.testing.TlsClients;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -52,13 +53,7 @@ class TlsTerminateIT {
 
     /** One line through TLS by SNI, or the error, so Eventually can retry until the route and certificate arrive. */
     private static String echoOverTls(SSLContext client, int port, String sni, String line, X509Certificate expected) {
-        try (Socket plain = new Socket(InetAddress.getLoopbackAddress(), port);
-             SSLSocket s = (SSLSocket) client.getSocketFactory().createSocket(plain, sni, port, true)) {
-            SSLParameters p = s.getSSLParameters();
-            p.setEndpointIdentificationAlgorithm("HTTPS");
-            s.setSSLParameters(p);
-            s.setSoTimeout(5000);
-            s.startHandshake();
+        try (SSLSocket s = TlsClients.connect(client, port, sni, 5000)) {
             X509Certificate served = (X509Certificate) s.getSession().getPeerCertificates()[0];
             if (!served.equals(expected)) {
                 return "served " + served.getSubjectX500Principal();
@@ -92,7 +87,7 @@ class TlsTerminateIT {
         wildcard.writePem(cert, key);
         berth.cli("tls", "put", "wildcard", "--cert", cert.toString(), "--key", key.toString());
 
-        SSLContext client = HttpsClient.trusting(ca.cert());
+        SSLContext client = TlsClients.trusting(ca.cert());
         String echoed = Eventually.await("echo over TLS by SNI " + hostname, Duration.ofSeconds(20),
                 () -> echoOverTls(client, tlsPort, hostname, "flag please " + id, wildcard.cert()), ("flag please " + id)::equals);
         assertEquals("flag please " + id, echoed);

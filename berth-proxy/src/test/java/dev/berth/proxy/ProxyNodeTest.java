@@ -84,7 +84,7 @@ class ProxyNodeTest {
         Path cacheFile = dir.resolve("routes.json");
         var ca = dev.berth.testing.TestCertificates.ca("Node CA");
         var issued = dev.berth.testing.TestCertificates.leaf(ca, "*.berth.localhost");
-        var client = dev.berth.proxy.testutil.TestCerts.clientTrusting(ca.cert());
+        var client = dev.berth.testing.TlsClients.trusting(ca.cert());
         ProxyConfig https = ProxyConfig.builder().entrypoint(Entrypoint.https("websecure", "127.0.0.1", 0))
                 .tls(new dev.berth.proxy.http.TlsConfig(List.of(), Duration.ZERO, true)).eventLoopThreads(1).build();
         try (TestBackend backend = new TestBackend()) {
@@ -104,10 +104,8 @@ class ProxyNodeTest {
             try (ProxyNode node = new ProxyNode(new ProxyNode.Settings(https, cacheFile, List.of(nowhere), FAST, null))) {
                 node.start();
                 int port = node.server().port("websecure");
-                try (var plain = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port);
-                     var tls = (javax.net.ssl.SSLSocket) client.getSocketFactory().createSocket(plain, HOST, port, true);
+                try (var tls = dev.berth.testing.TlsClients.connect(client, port, HOST, 10_000);
                      RawHttp c = new RawHttp(tls)) {
-                    tls.startHandshake();
                     assertEquals(issued.cert(), tls.getSession().getPeerCertificates()[0], "the cached certificate");
                     assertEquals("hello from backend", c.send(RawHttp.get(HOST, "/hello")).read().text());
                 }

@@ -1,5 +1,6 @@
 package dev.berth.it.support;
 
+import dev.berth.testing.TlsClients;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -25,24 +26,9 @@ public final class HttpsClient {
     private final SSLContext context;
 
     public HttpsClient(X509Certificate trustedCa) {
-        context = trusting(trustedCa);
+        context = TlsClients.trusting(trustedCa);
     }
 
-    /** A client TLS context that trusts {@code ca} and nothing else. */
-    public static SSLContext trusting(X509Certificate ca) {
-        try {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(null, null);
-            ks.setCertificateEntry("ca", ca);
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(ks);
-            SSLContext c = SSLContext.getInstance("TLS");
-            c.init(null, tmf.getTrustManagers(), null);
-            return c;
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     public record Response(int status, String body) {
     }
@@ -118,15 +104,7 @@ public final class HttpsClient {
 
     /** Connects to {@code port} on loopback with {@code sni} and completes the handshake (or throws). */
     public Connection connect(int port, String sni) throws IOException {
-        Socket plain = new Socket(InetAddress.getLoopbackAddress(), port);
-        SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(plain, sni, port, true);
-        SSLParameters p = s.getSSLParameters();
-        p.setEndpointIdentificationAlgorithm("HTTPS");
-        p.setApplicationProtocols(new String[] {"http/1.1"});
-        s.setSSLParameters(p);
-        s.setSoTimeout(15_000);
-        s.startHandshake();
-        return new Connection(s);
+        return new Connection(TlsClients.connect(context, port, sni, 15_000, "http/1.1"));
     }
 
     /** The certificate a fresh connection gets for {@code sni}; an IOException when the handshake fails. */

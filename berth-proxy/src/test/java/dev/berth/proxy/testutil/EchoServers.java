@@ -1,5 +1,6 @@
 package dev.berth.proxy.testutil;
 
+import dev.berth.testing.TestCertificates;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -20,6 +21,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
@@ -63,7 +65,9 @@ public final class EchoServers implements AutoCloseable {
     }
 
     /** TLS echo: answers "tls:" + the SNI-less greeting with its own cert. */
-    public int tlsEcho(SslContext ssl) throws InterruptedException {
+    /** A TLS echo (an instance that terminates TLS itself) serving {@code cert} and its issuer. */
+    public int tlsEcho(TestCertificates.Issued cert) throws InterruptedException, javax.net.ssl.SSLException {
+        SslContext ssl = SslContextBuilder.forServer(cert.key(), cert.cert(), cert.issuer()).build();
         return bind(c -> {
             c.pipeline().addLast(ssl.newHandler(c.alloc()));
             c.pipeline().addLast(echo("tls:"));

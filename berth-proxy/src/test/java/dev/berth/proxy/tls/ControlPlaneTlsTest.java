@@ -9,6 +9,7 @@ import dev.berth.model.RouteKey;
 import dev.berth.model.certs.ServingCertificate;
 import dev.berth.model.certs.ServingCertificates;
 import dev.berth.testing.TestCertificates;
+import dev.berth.testing.TlsClients;
 import dev.berth.proxy.http.Entrypoint;
 import dev.berth.proxy.http.ProxyConfig;
 import dev.berth.proxy.http.ProxyServer;
@@ -18,7 +19,6 @@ import dev.berth.proxy.routing.RouteTableHolder;
 import dev.berth.proxy.testutil.RawHttp;
 import dev.berth.proxy.testutil.ServingCerts;
 import dev.berth.proxy.testutil.TestBackend;
-import dev.berth.proxy.testutil.TestCerts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -60,7 +60,7 @@ class ControlPlaneTlsTest {
 
     ControlPlaneTlsTest() throws Exception {
         backend = new TestBackend();
-        client = TestCerts.clientTrusting(CA.cert());
+        client = TlsClients.trusting(CA.cert());
     }
 
     @AfterEach
@@ -88,15 +88,7 @@ class ControlPlaneTlsTest {
     }
 
     SSLSocket tls(String sni) throws IOException {
-        Socket plain = new Socket(InetAddress.getLoopbackAddress(), proxy.port("websecure"));
-        SSLSocket s = (SSLSocket) client.getSocketFactory().createSocket(plain, sni, plain.getPort(), true);
-        SSLParameters p = s.getSSLParameters();
-        p.setEndpointIdentificationAlgorithm("HTTPS");
-        p.setApplicationProtocols(new String[] {"http/1.1"});
-        s.setSSLParameters(p);
-        s.setSoTimeout(10_000);
-        s.startHandshake();
-        return s;
+        return TlsClients.connect(client, proxy.port("websecure"), sni, 10_000, "http/1.1");
     }
 
     X509Certificate served(String sni) throws Exception {

@@ -16,7 +16,8 @@ import dev.berth.proxy.routing.RouteTableHolder;
 import dev.berth.proxy.testutil.EchoServers;
 import dev.berth.proxy.testutil.RawHttp;
 import dev.berth.proxy.testutil.TestBackend;
-import dev.berth.proxy.testutil.TestCerts;
+import dev.berth.testing.TestCertificates;
+import dev.berth.testing.TlsClients;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -51,10 +52,10 @@ class TlsProxyTest {
 
     @TempDir
     Path dir;
-    TestCerts.Issued ca;
-    TestCerts.Issued wildcard;
-    TestCerts.Issued special;
-    TestCerts.Issued backendCert;
+    TestCertificates.Issued ca;
+    TestCertificates.Issued wildcard;
+    TestCertificates.Issued special;
+    TestCertificates.Issued backendCert;
     TestBackend backend;
     EchoServers echo;
     ProxyServer proxy;
@@ -62,17 +63,17 @@ class TlsProxyTest {
 
     @BeforeEach
     void start() throws Exception {
-        ca = TestCerts.ca("Berth Test CA");
-        wildcard = TestCerts.leaf(ca, "*.berth.localhost", "127.0.0.1");
-        special = TestCerts.leaf(ca, SPECIAL);
-        backendCert = TestCerts.leaf(ca, SECURE);
+        ca = TestCertificates.ca("Berth Test CA");
+        wildcard = TestCertificates.leaf(ca, "*.berth.localhost", "127.0.0.1");
+        special = TestCertificates.leaf(ca, SPECIAL);
+        backendCert = TestCertificates.leaf(ca, SECURE);
         wildcard.writePem(dir.resolve("wild.pem"), dir.resolve("wild.key"));
         special.writePem(dir.resolve("special.pem"), dir.resolve("special.key"));
-        client = TestCerts.clientTrusting(ca.cert());
+        client = TlsClients.trusting(ca.cert());
 
         backend = new TestBackend();
         echo = new EchoServers();
-        int tlsEcho = echo.tlsEcho(backendCert.nettyServerContext());
+        int tlsEcho = echo.tlsEcho(backendCert);
         RouteTableHolder routes = new RouteTableHolder(RouteTable.of(1, List.of(
                 new Route(RouteKey.http(HOST), "i1", backend.endpoint()),
                 new Route(RouteKey.http(SPECIAL), "i2", backend.endpoint()),
@@ -99,15 +100,7 @@ class TlsProxyTest {
     }
 
     SSLSocket tls(int port, String sni) throws Exception {
-        Socket plain = new Socket(InetAddress.getLoopbackAddress(), port);
-        SSLSocket s = (SSLSocket) client.getSocketFactory().createSocket(plain, sni, port, true);
-        SSLParameters p = s.getSSLParameters();
-        p.setEndpointIdentificationAlgorithm("HTTPS");
-        p.setApplicationProtocols(new String[] {"http/1.1"});
-        s.setSSLParameters(p);
-        s.setSoTimeout(10_000);
-        s.startHandshake();
-        return s;
+        return TlsClients.connect(client, port, sni, 10_000, "http/1.1");
     }
 
     static X509Certificate peer(SSLSocket s) throws Exception {
@@ -185,7 +178,7 @@ class TlsProxyTest {
         int port = proxy.port("websecure");
         try (SSLSocket before = tls(port, HOST); RawHttp c = new RawHttp(before)) {
             assertEquals(200, c.send(RawHttp.get(HOST, "/hello")).read().status());
-            TestCerts.Issued renewed = TestCerts.leaf(ca, "*.berth.localhost", "127.0.0.1");
+            TestCertificates.Issued renewed = TestCertificates.leaf(ca, "*.berth.localhost", "127.0.0.1");
             // A half-written pair is refused and the old one stays...
             Files.writeString(dir.resolve("wild.pem"), "-----BEGIN CERTIFICATE-----\nMIIB");
             Files.setLastModifiedTime(dir.resolve("wild.pem"), FileTime.from(Instant.now().plusSeconds(5)));

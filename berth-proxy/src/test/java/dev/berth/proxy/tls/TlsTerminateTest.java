@@ -15,8 +15,8 @@ import dev.berth.proxy.routing.RouteTableHolder;
 import dev.berth.proxy.testutil.EchoServers;
 import dev.berth.proxy.testutil.Ports;
 import dev.berth.proxy.testutil.ServingCerts;
-import dev.berth.proxy.testutil.TestCerts;
 import dev.berth.testing.TestCertificates;
+import dev.berth.testing.TlsClients;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -73,7 +73,7 @@ class TlsTerminateTest {
     }
 
     void start(TlsConfig tls) throws Exception {
-        client = TestCerts.clientTrusting(CA.cert());
+        client = TlsClients.trusting(CA.cert());
         proxy = new ProxyServer(ProxyConfig.builder()
                 .entrypoint(Entrypoint.tls("tls", "127.0.0.1", 0))
                 .tls(tls)
@@ -89,17 +89,7 @@ class TlsTerminateTest {
     }
 
     SSLSocket connect(String sni, String... alpn) throws Exception {
-        Socket plain = new Socket(InetAddress.getLoopbackAddress(), proxy.port("tls"));
-        SSLSocket s = (SSLSocket) client.getSocketFactory().createSocket(plain, sni, plain.getPort(), true);
-        SSLParameters p = s.getSSLParameters();
-        p.setEndpointIdentificationAlgorithm("HTTPS"); // the served certificate must be valid for the name
-        if (alpn.length > 0) {
-            p.setApplicationProtocols(alpn);
-        }
-        s.setSSLParameters(p);
-        s.setSoTimeout(10_000);
-        s.startHandshake();
-        return s;
+        return TlsClients.connect(client, proxy.port("tls"), sni, 10_000, alpn);
     }
 
     /** Sends a line and reads the answer up to its newline (it may come in more than one TLS record). */
@@ -173,7 +163,7 @@ class TlsTerminateTest {
         int plainEcho = echo.tcpEcho();
         routes.set(RouteTable.of(1, List.of(
                 new Route(RouteKey.tls(CHALLENGE), "i1", new Endpoint("127.0.0.1", plainEcho), true),
-                new Route(RouteKey.tls(SECURE), "i2", new Endpoint("127.0.0.1", echo.tlsEcho(serverContext(backendCert))),
+                new Route(RouteKey.tls(SECURE), "i2", new Endpoint("127.0.0.1", echo.tlsEcho(backendCert)),
                         false))));
         start(wildcardFile());
 
@@ -232,7 +222,4 @@ class TlsTerminateTest {
         }
     }
 
-    static io.netty.handler.ssl.SslContext serverContext(TestCertificates.Issued issued) throws Exception {
-        return io.netty.handler.ssl.SslContextBuilder.forServer(issued.key(), issued.cert()).build();
-    }
 }
