@@ -7,8 +7,8 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
@@ -47,15 +47,17 @@ final class ServerContexts {
 
     /** From a PEM chain file and a PEM key file (PKCS#8; PKCS#1 too where BouncyCastle is on the class path). */
     Pair fromFiles(Path certChain, Path privateKey) throws IOException {
-        return new Pair(fromFiles(certChain, privateKey, true), fromFiles(certChain, privateKey, false));
-    }
-
-    private SslContext fromFiles(Path certChain, Path privateKey, boolean alpn) throws IOException {
-        try (InputStream cert = Files.newInputStream(certChain); InputStream key = Files.newInputStream(privateKey)) {
-            return configure(SslContextBuilder.forServer(cert, key), alpn).build();
+        byte[] cert = Files.readAllBytes(certChain); // read once, for both contexts
+        byte[] key = Files.readAllBytes(privateKey);
+        try {
+            return new Pair(fromPem(cert, key, true), fromPem(cert, key, false));
         } catch (IllegalArgumentException e) {
             throw new IOException("cannot use " + certChain + " / " + privateKey + ": " + e.getMessage(), e);
         }
+    }
+
+    private SslContext fromPem(byte[] cert, byte[] key, boolean alpn) throws SSLException {
+        return configure(SslContextBuilder.forServer(new ByteArrayInputStream(cert), new ByteArrayInputStream(key)), alpn).build();
     }
 
     /** From a chain and key already read (the control plane's certificates). */
