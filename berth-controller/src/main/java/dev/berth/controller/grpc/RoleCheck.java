@@ -30,6 +30,8 @@ public final class RoleCheck implements ServerInterceptor {
     private static final Map<String, Set<NodeRole>> ALLOWED = Map.of(
             WorkerServiceGrpc.SERVICE_NAME, EnumSet.of(NodeRole.WORKER, NodeRole.CONTROLLER),
             RouteServiceGrpc.SERVICE_NAME, EnumSet.of(NodeRole.PROXY, NodeRole.WORKER, NodeRole.CONTROLLER));
+    /** Any other service (none today) is for controllers only. */
+    private static final Set<NodeRole> OTHERS = EnumSet.of(NodeRole.CONTROLLER);
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
@@ -37,7 +39,7 @@ public final class RoleCheck implements ServerInterceptor {
         if (tls != null) {
             String service = call.getMethodDescriptor().getServiceName();
             Optional<NodeRole> role = NodeRole.ofPeer(tls);
-            Set<NodeRole> allowed = ALLOWED.getOrDefault(service, EnumSet.of(NodeRole.CONTROLLER));
+            Set<NodeRole> allowed = ALLOWED.getOrDefault(service, OTHERS);
             if (role.isPresent() && !allowed.contains(role.get())) {
                 String why = "a " + role.get() + " certificate may not call " + service + " (allowed: " + allowed + ")";
                 LOG.warn("refused {} from {}: {}", call.getMethodDescriptor().getFullMethodName(),
