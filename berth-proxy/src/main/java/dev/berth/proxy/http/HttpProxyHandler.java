@@ -18,7 +18,6 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -28,14 +27,10 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -43,7 +38,6 @@ import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
-import java.util.Iterator;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -104,6 +98,10 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private State state = State.AWAIT_REQUEST;
     private boolean started;
     private String clientIp;
+    private byte[] clientIpAscii;
+    private final byte[] schemeAscii;
+    /** The HTTP/1 connection's request decoder (null for an h2 stream), which reuses a finished exchange's head. */
+    private RequestDecoder decoder;
 
     // Client reads: decoded messages wait here until the exchange wants one.
     private final ArrayDeque<Object> inbound = new ArrayDeque<>(4);
@@ -139,12 +137,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private int seriesStatus;
 
     // The current exchange.
-    private HttpRequest request;
-    private String method;
-    private String uri;
+    private RequestHead request;
     private String host;
-    /** The Host field as the client sent it (for X-Forwarded-Host). */
-    private String rawHost;
     private boolean requestChunked;
     private Route route;
     private Channel backend;
@@ -173,6 +167,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         this.px = px;
         this.entrypoint = entrypoint;
         this.scheme = scheme;
+        this.schemeAscii = scheme.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         this.http2Stream = http2Stream;
         this.httpsRedirectPort = httpsRedirectPort;
         ProxyConfig c = px.config();
@@ -190,27 +185,13 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     }
 
     /**
-     * The HTTP/1 request decoder to put in front of this handler: Netty's, which also tells this
-     * handler when raw bytes arrive (the first byte of a request starts the header timeout, and
-     * each read starts a read cycle) without a handler of its own in between.
+     * The HTTP/1 request decoder to put in front of this handler. It also tells this handler when
+     * raw bytes arrive (the first byte of a request starts the header timeout, and each read
+     * starts a read cycle) without a handler of its own in between.
      */
-    ChannelHandler requestDecoder(HttpDecoderConfig config) {
-        return new ClientRequestDecoder(config, this);
-    }
-
-    private static final class ClientRequestDecoder extends HttpRequestDecoder {
-        private final HttpProxyHandler proxy;
-
-        ClientRequestDecoder(HttpDecoderConfig config, HttpProxyHandler proxy) {
-            super(config);
-            this.proxy = proxy;
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-            proxy.clientBytes();
-            super.channelRead(ctx, msg);
-        }
+    ChannelHandler requestDecoder(ProxyConfig config) {
+        decoder = new RequestDecoder(this::clientBytes, config.maxInitialLineLength(), config.maxHeaderSize());
+        return decoder;
     }
 
     /** Raw bytes from the client, before decoding: one per HTTP/1 read cycle. */
@@ -303,17 +284,15 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     }
 
     private void dispatch(Object msg) {
-        if (msg instanceof HttpRequest req) {
+        if (msg instanceof RequestHead head) {
+            onRequest(head);
+        } else if (msg instanceof HttpRequest req) {
+            // An h2 stream's request, as Netty's HTTP/1 view of it.
             if (req instanceof FullHttpRequest full) {
                 // h2 delivers header-only streams whole; split them so one code path handles both.
-                HttpRequest head = new DefaultHttpRequest(full.protocolVersion(), full.method(), full.uri(), full.headers());
-                head.setDecoderResult(full.decoderResult());
-                LastHttpContent body = new DefaultLastHttpContent(full.content(), full.trailingHeaders());
-                inbound.addFirst(body);
-                onRequest(head);
-            } else {
-                onRequest(req);
+                inbound.addFirst(new DefaultLastHttpContent(full.content(), full.trailingHeaders()));
             }
+            onRequest(RequestHead.of(req));
         } else if (msg instanceof HttpContent c) {
             onContent(c);
         } else {
@@ -349,9 +328,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         ctx.fireChannelReadComplete();
     }
 
-    private void onRequest(HttpRequest req) {
+    private void onRequest(RequestHead req) {
         if (state != State.AWAIT_REQUEST) {
-            ReferenceCountUtil.release(req);
             closeClient();
             return;
         }
@@ -362,31 +340,24 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         clientQuietSince = now;
         seenClientProgress = clientProgress;
         request = req;
-        method = req.method().name();
-        uri = req.uri();
-        clientKeepAlive = http2Stream || HttpUtil.isKeepAlive(req);
+        clientKeepAlive = http2Stream || req.keepAlive();
 
-        if (req.decoderResult().isFailure()) {
-            Throwable cause = req.decoderResult().cause();
-            HttpResponseStatus st = cause instanceof TooLongHttpHeaderException
-                    ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
-                    : cause instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG
-                    : HttpResponseStatus.BAD_REQUEST;
-            respondLocally(st, st == HttpResponseStatus.BAD_REQUEST ? "malformed request" : "request head too large", true);
+        HttpResponseStatus failure = req.failure();
+        if (failure != null) {
+            respondLocally(failure, failure == HttpResponseStatus.BAD_REQUEST ? "malformed request: " + req.problem()
+                    : failure == HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED ? "HTTP version not supported"
+                    : "request head too large", true);
             return;
         }
-        HttpHeaders headers = req.headers();
-        Iterator<String> hosts = headers.valueStringIterator(HttpHeaderNames.HOST);
-        if (!hosts.hasNext()) {
+        if (req.hostCount() == 0) {
             respondLocally(HttpResponseStatus.BAD_REQUEST, "missing Host header", false);
             return;
         }
-        String rawHost = hosts.next();
-        if (hosts.hasNext()) {
+        if (req.hostCount() > 1) {
             respondLocally(HttpResponseStatus.BAD_REQUEST, "more than one Host header", false);
             return;
         }
-        host = HostNames.normalize(rawHost);
+        host = HostNames.normalize(req.hostValue());
         if (host == null) {
             respondLocally(HttpResponseStatus.BAD_REQUEST, "invalid Host header", false);
             return;
@@ -395,20 +366,20 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             respondLocally(HttpResponseStatus.METHOD_NOT_ALLOWED, "this is a reverse proxy, not a forward proxy", true);
             return;
         }
-        if (!checkRequestTarget(req)) {
+        if (!req.originForm() && !checkRequestTarget(req)) {
             return;
         }
         long maxBody = px.config().maxRequestBodyBytes();
-        if (maxBody > 0 && HttpUtil.getContentLength(req, -1L) > maxBody) {
+        if (maxBody > 0 && req.contentLength() > maxBody) {
             respondLocally(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request body larger than " + maxBody + " bytes", true);
             return;
         }
-        if (httpsRedirectPort >= 0 && !req.uri().startsWith("/.well-known/acme-challenge/")) {
+        if (httpsRedirectPort >= 0 && !req.target().startsWith("/.well-known/acme-challenge/")) {
             // ACME HTTP-01 challenges must stay reachable over plain HTTP.
             status = 308;
-            String location = "https://" + host + (httpsRedirectPort == 443 ? "" : ":" + httpsRedirectPort) + req.uri();
+            String location = "https://" + host + (httpsRedirectPort == 443 ? "" : ":" + httpsRedirectPort) + req.target();
             boolean keep = clientKeepAlive && canDiscardBody();
-            finishLocal(LocalResponses.redirect(ctx.alloc(), req.protocolVersion(), location, keep), keep);
+            finishLocal(LocalResponses.redirect(ctx.alloc(), req.version(), location, keep), keep);
             return;
         }
         route = px.routes().current().findHttpNormalized(host);
@@ -418,28 +389,21 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         }
         if (route.backend() == null) {
             status = 503;
-            var r = LocalResponses.text(ctx.alloc(), req.protocolVersion(), HttpResponseStatus.SERVICE_UNAVAILABLE,
+            var r = LocalResponses.text(ctx.alloc(), req.version(), HttpResponseStatus.SERVICE_UNAVAILABLE,
                     "the instance behind " + LocalResponses.describe(host) + " is starting, retry shortly",
                     clientKeepAlive && canDiscardBody());
             r.headers().set(HttpHeaderNames.RETRY_AFTER, "2");
             finishLocal(r, HttpUtil.isKeepAlive(r));
             return;
         }
-        upgradeRequested = !http2Stream && ProxyHeaders.isWebSocketUpgrade(headers);
-        if (http2Stream) {
-            ProxyHeaders.stripHttp2Extensions(headers);
-        }
-        requestChunked = RequestWriter.chunked(req);
-        this.rawHost = rawHost;
+        upgradeRequested = !http2Stream && req.webSocketUpgrade();
+        requestChunked = req.chunked();
         connectBackend();
     }
 
     /** Origin-form is normal; absolute-form must name the same host as Host (else it is a routing trick). */
-    private boolean checkRequestTarget(HttpRequest req) {
-        String target = req.uri();
-        if (target.startsWith("/")) {
-            return true;
-        }
+    private boolean checkRequestTarget(RequestHead req) {
+        String target = req.target();
         if ("*".equals(target) && req.method() == HttpMethod.OPTIONS) {
             return true;
         }
@@ -458,8 +422,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             String authority = target.substring(authStart, pathStart);
             if (authority.indexOf('@') < 0 && host.equals(HostNames.normalize(authority))) {
                 String path = target.substring(pathStart);
-                req.setUri(path.isEmpty() || path.charAt(0) != '/' ? "/" + path : path);
-                uri = req.uri();
+                req.replaceTarget(path.isEmpty() || path.charAt(0) != '/' ? "/" + path : path);
                 return true;
             }
             respondLocally(HttpResponseStatus.BAD_REQUEST, "absolute request target does not match Host", true);
@@ -471,6 +434,15 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
 
     private void onContent(HttpContent c) {
         boolean last = c instanceof LastHttpContent;
+        if (last && RequestDecoder.failed((LastHttpContent) c)) {
+            c.release();
+            if ((state == State.CONNECTING || state == State.PROXYING) && !responseStarted) {
+                respondLocally(HttpResponseStatus.BAD_REQUEST, "malformed request body", true);
+            } else {
+                closeClient();
+            }
+            return;
+        }
         switch (state) {
             case DISCARDING -> {
                 requestBytes += c.content().readableBytes();
@@ -730,10 +702,10 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         backendReused = h.used;
         h.used = true;
         h.owner(this);
-        h.parser.expectResponse(request.method() == HttpMethod.HEAD);
+        h.parser.expectResponse(request.isHead());
         state = State.PROXYING;
         backendProgress++;
-        backend.write(RequestWriter.head(ctx.alloc(), request, upgradeRequested, clientIp(), scheme, rawHost),
+        backend.write(RequestWriter.head(ctx.alloc(), request, upgradeRequested, clientIpAscii(), schemeAscii),
                 backend.voidPromise());
         HttpContent c;
         while ((c = pending.poll()) != null) {
@@ -810,12 +782,12 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         if (!requestDone) {
             clientKeepAlive = false; // answered before the body ended: the rest of it cannot be resynchronized
         }
-        boolean bodyless = request.method() == HttpMethod.HEAD || code == 204 || code == 304;
+        boolean bodyless = request.isHead() || code == 204 || code == 304;
         boolean reChunk = false;
         if (!bodyless && head.contentLength() < 0 && !head.chunked()) {
             // The body ends when the backend closes: re-frame it as chunked where the client understands that.
             backendKeepAlive = false;
-            if (http2Stream || request.protocolVersion() != HttpVersion.HTTP_1_1) {
+            if (http2Stream || request.version() != HttpVersion.HTTP_1_1) {
                 clientKeepAlive &= http2Stream;
             } else {
                 reChunk = true;
@@ -855,7 +827,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             // Connection semantics follow the client's version, not the backend's: a 1.0 client needs an explicit keep-alive.
             if (!clientKeepAlive) {
                 out.writeBytes(CONNECTION_CLOSE_LINE);
-            } else if (!request.protocolVersion().isKeepAliveDefault()) {
+            } else if (!request.version().isKeepAliveDefault()) {
                 out.writeBytes(CONNECTION_KEEP_ALIVE_LINE);
             }
         }
@@ -1108,7 +1080,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         if (cp.get(FlowControlHandler.class) != null) {
             cp.remove(FlowControlHandler.class);
         }
-        cp.remove(HttpRequestDecoder.class);
+        cp.remove(RequestDecoder.class);
         client.flush();
         if (leftovers) {
             client.close();
@@ -1121,7 +1093,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private void respondLocally(HttpResponseStatus st, String message, boolean forceClose) {
         status = st.code();
         boolean keep = !forceClose && clientKeepAlive && canDiscardBody();
-        HttpVersion version = request == null ? HttpVersion.HTTP_1_1 : request.protocolVersion();
+        HttpVersion version = request == null ? HttpVersion.HTTP_1_1 : request.version();
         finishLocal(LocalResponses.text(ctx.alloc(), version, st, message, keep), keep);
     }
 
@@ -1135,7 +1107,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         logRequest(now);
         clientFlushPending = false;
         ChannelFuture f = http2Stream ? ctx.writeAndFlush(response)
-                : ctx.writeAndFlush(encode(response, request != null && request.method() == HttpMethod.HEAD));
+                : ctx.writeAndFlush(encode(response, request != null && request.isHead()));
         if (http2Stream) {
             state = State.CLOSED;
             cancelTimer();
@@ -1185,10 +1157,10 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         if (requestDone || request == null) {
             return true;
         }
-        if (HttpUtil.isTransferEncodingChunked(request)) {
+        if (request.chunked()) {
             return false;
         }
-        long len = HttpUtil.getContentLength(request, 0L);
+        long len = Math.max(0, request.contentLength());
         return len - requestBytes <= MAX_DISCARD;
     }
 
@@ -1259,11 +1231,11 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     }
 
     private void resetExchange() {
+        if (decoder != null && request != null) {
+            decoder.recycle(request);
+        }
         request = null;
-        method = null;
-        uri = null;
         host = null;
-        rawHost = null;
         requestChunked = false;
         route = null;
         requestDone = false;
@@ -1297,10 +1269,19 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         series.record(nanos);
         AccessLog al = px.accessLog();
         if (al.enabled()) {
-            al.log(entrypoint, clientIp(), method == null ? "-" : method, host == null ? "-" : host, uri, status, responseBytes,
+            boolean parsed = request != null && request.failure() == null;
+            al.log(entrypoint, clientIp(), parsed ? request.method().name() : "-", host == null ? "-" : host,
+                    parsed ? request.target() : null, status, responseBytes,
                     nanos / 1000, route == null ? null : route.instanceId(),
                     route == null || route.backend() == null ? null : route.backend().toString());
         }
+    }
+
+    private byte[] clientIpAscii() {
+        if (clientIpAscii == null) {
+            clientIpAscii = clientIp().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }
+        return clientIpAscii;
     }
 
     private String clientIp() {

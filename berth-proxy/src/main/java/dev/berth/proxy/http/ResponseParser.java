@@ -3,9 +3,6 @@ package dev.berth.proxy.http;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.util.AsciiString;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Reads HTTP/1.x responses from a backend connection straight from its bytes, without building
@@ -22,7 +19,7 @@ import java.util.List;
  * <p>One parser per backend connection, driven by its event loop; the head it reports is valid
  * only during the callback.
  */
-final class ResponseParser {
+final class ResponseParser extends HeadFields {
     /** What the parser reports, in order: head, content*, end (or malformed, after which nothing). */
     interface Sink {
         void onResponseHead(ResponseParser head);
@@ -38,9 +35,6 @@ final class ResponseParser {
 
     private enum State { IDLE, HEAD, FIXED, CHUNK_SIZE, CHUNK_DATA, CHUNK_CRLF, TRAILERS, UNTIL_CLOSE, UPGRADED, BROKEN }
 
-    static final AsciiString CONTENT_LENGTH = AsciiString.cached("content-length");
-    static final AsciiString TRANSFER_ENCODING = AsciiString.cached("transfer-encoding");
-    static final AsciiString CONNECTION = AsciiString.cached("connection");
     private static final int MAX_LINE = 8192;
 
     private final int maxHeadSize;
@@ -51,22 +45,7 @@ final class ResponseParser {
     private ByteBuf partial;
     private long remaining;
 
-    // The head being reported: a copy of its bytes, and offsets into it.
-    private byte[] hb = new byte[512];
-    private int headLength;
-    private int statusLineEnd; // index of the status line's first terminator byte
-    private HttpVersion version;
     private int status;
-    private int fields;
-    private int[] lines = new int[4 * 16]; // per field: nameStart, nameEnd, valueStart, valueEnd
-    private byte[] kinds = new byte[16];
-    private long contentLength;
-    private boolean transferEncoding;
-    private boolean chunked;
-    private boolean connectionClose;
-    private boolean connectionKeepAlive;
-    /** Lower-case field names listed in Connection besides close/keep-alive/upgrade; null when none. */
-    private List<String> connectionNames;
 
     ResponseParser(ByteBufAllocator alloc, int maxHeadSize) {
         this.alloc = alloc;
@@ -230,13 +209,7 @@ final class ResponseParser {
         if (length > maxHeadSize) {
             return malformed(sink, "response head larger than " + maxHeadSize + " bytes");
         }
-        // One copy into a reused array; parsing then runs on plain bytes (no per-byte bounds checks).
-        if (hb.length < length) {
-            hb = new byte[Math.max(length, hb.length * 2)];
-        }
-        src.getBytes(from, hb, 0, length);
-        headLength = length;
-        String problem = parseLines(hb, length);
+        String problem = parse(src, from, length);
         if (src == partial) {
             // The bytes past the head came from `in`; give them back to it.
             int extra = partial.writerIndex() - end;
@@ -256,11 +229,11 @@ final class ResponseParser {
             state = State.HEAD; // the final response follows
         } else if (bodyless) {
             state = State.IDLE;
-        } else if (chunked) {
+        } else if (chunked()) {
             state = State.CHUNK_SIZE;
-        } else if (!transferEncoding && contentLength >= 0) {
-            remaining = contentLength;
-            state = contentLength == 0 ? State.IDLE : State.FIXED;
+        } else if (contentLength() >= 0) {
+            remaining = contentLength();
+            state = remaining == 0 ? State.IDLE : State.FIXED;
         } else {
             state = State.UNTIL_CLOSE;
         }
@@ -276,50 +249,8 @@ final class ResponseParser {
         return true;
     }
 
-    /** Fills the head fields from {@code b[0, end)}; returns a problem or null. */
-    private String parseLines(byte[] b, int end) {
-        fields = 0;
-        contentLength = -1;
-        transferEncoding = false;
-        chunked = false;
-        connectionClose = false;
-        connectionKeepAlive = false;
-        connectionNames = null;
-        int lineEnd = indexOf(b, 0, end, (byte) '\n');
-        int statusEnd = lineEnd > 0 && b[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd;
-        String problem = parseStatusLine(b, statusEnd);
-        if (problem != null) {
-            return problem;
-        }
-        statusLineEnd = statusEnd;
-        int pos = lineEnd + 1;
-        while (true) {
-            int nl = indexOf(b, pos, end, (byte) '\n');
-            if (nl < 0) {
-                return "truncated head";
-            }
-            int e = nl > pos && b[nl - 1] == '\r' ? nl - 1 : nl;
-            if (e == pos) {
-                return null; // the empty line
-            }
-            problem = parseField(b, pos, e);
-            if (problem != null) {
-                return problem;
-            }
-            pos = nl + 1;
-        }
-    }
-
-    private static int indexOf(byte[] b, int from, int end, byte v) {
-        for (int i = from; i < end; i++) {
-            if (b[i] == v) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private String parseStatusLine(byte[] b, int end) {
+    @Override
+    protected String parseStartLine(byte[] b, int end) {
         // HTTP/1.x SP 3DIGIT [SP reason]
         if (end < 12 || b[0] != 'H' || b[1] != 'T' || b[2] != 'T' || b[3] != 'P' || b[4] != '/' || b[5] != '1'
                 || b[6] != '.' || b[8] != ' ') {
@@ -354,177 +285,9 @@ final class ResponseParser {
         return null;
     }
 
-    private String parseField(byte[] b, int from, int end) {
-        byte first = b[from];
-        if (first == ' ' || first == '\t') {
-            return "obsolete line folding";
-        }
-        int colon = -1;
-        for (int i = from; i < end; i++) {
-            byte c = b[i];
-            if (c == ':') {
-                colon = i;
-                break;
-            }
-            if (!TOKEN[c & 0xff]) {
-                return "invalid header name";
-            }
-        }
-        if (colon <= from) {
-            return "invalid header line";
-        }
-        int vs = colon + 1;
-        while (vs < end && isWhite(b[vs])) {
-            vs++;
-        }
-        int ve = end;
-        while (ve > vs && isWhite(b[ve - 1])) {
-            ve--;
-        }
-        for (int i = vs; i < ve; i++) {
-            byte c = b[i];
-            if ((c < 0x20 && c != '\t') || c == 0x7f) {
-                return "control character in a header value";
-            }
-        }
-        int n = fields * 4;
-        if (n + 4 > lines.length) {
-            lines = java.util.Arrays.copyOf(lines, lines.length * 2);
-            kinds = java.util.Arrays.copyOf(kinds, kinds.length * 2);
-        }
-        lines[n] = from;
-        lines[n + 1] = colon;
-        lines[n + 2] = vs;
-        lines[n + 3] = ve;
-        fields++;
-        byte kind = kindOf(b, from, colon);
-        kinds[fields - 1] = kind;
-        if (kind == CONTENT_LENGTH_FIELD) {
-            if (contentLength >= 0) {
-                return "more than one Content-Length";
-            }
-            long v = parseLength(b, vs, ve);
-            if (v < 0) {
-                return "invalid Content-Length";
-            }
-            contentLength = v;
-        } else if (kind == TRANSFER_ENCODING_FIELD) {
-            transferEncoding = true;
-            chunked = lastTokenIsChunked(b, vs, ve);
-        } else if (kind == CONNECTION_FIELD) {
-            connectionTokens(b, vs, ve);
-        }
-        return null;
-    }
-
-    /** What a field name means to the proxy, decided once per field while parsing. */
-    static final byte OTHER_FIELD = 0;
-    static final byte HOP_FIELD = 1; // Keep-Alive, Proxy-Connection, TE, Trailer, Proxy-Authorization
-    static final byte CONNECTION_FIELD = 2;
-    static final byte UPGRADE_FIELD = 3;
-    static final byte CONTENT_LENGTH_FIELD = 4;
-    static final byte TRANSFER_ENCODING_FIELD = 5;
-    static final byte HOST_FIELD = 6;
-    private static final AsciiString[] HOP_NAMES = {AsciiString.cached("keep-alive"), AsciiString.cached("proxy-connection"),
-            AsciiString.cached("te"), AsciiString.cached("trailer"), AsciiString.cached("proxy-authorization")};
-    private static final AsciiString UPGRADE = AsciiString.cached("upgrade");
-    private static final AsciiString HOST = AsciiString.cached("host");
-
-    private static byte kindOf(byte[] b, int from, int end) {
-        switch (end - from) {
-            case 2, 16, 19 -> {
-                return isHop(b, from, end) ? HOP_FIELD : OTHER_FIELD;
-            }
-            case 4 -> {
-                return nameIs(b, from, end, HOST) ? HOST_FIELD : OTHER_FIELD;
-            }
-            case 7 -> {
-                return nameIs(b, from, end, UPGRADE) ? UPGRADE_FIELD : isHop(b, from, end) ? HOP_FIELD : OTHER_FIELD;
-            }
-            case 10 -> {
-                return nameIs(b, from, end, CONNECTION) ? CONNECTION_FIELD : isHop(b, from, end) ? HOP_FIELD : OTHER_FIELD;
-            }
-            case 14 -> {
-                return nameIs(b, from, end, CONTENT_LENGTH) ? CONTENT_LENGTH_FIELD : OTHER_FIELD;
-            }
-            case 17 -> {
-                return nameIs(b, from, end, TRANSFER_ENCODING) ? TRANSFER_ENCODING_FIELD : OTHER_FIELD;
-            }
-            default -> {
-                return OTHER_FIELD;
-            }
-        }
-    }
-
-    private static boolean isHop(byte[] b, int from, int end) {
-        for (AsciiString n : HOP_NAMES) {
-            if (nameIs(b, from, end, n)) {
-                return true;
-            }
-        }
+    @Override
+    protected boolean crlfOnly() {
         return false;
-    }
-
-    private static long parseLength(byte[] b, int from, int end) {
-        if (from == end || end - from > 18) {
-            return -1;
-        }
-        long v = 0;
-        for (int i = from; i < end; i++) {
-            byte c = b[i];
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            v = v * 10 + (c - '0');
-        }
-        return v;
-    }
-
-    private static boolean lastTokenIsChunked(byte[] b, int from, int end) {
-        int comma = from - 1;
-        for (int i = end - 1; i >= from; i--) {
-            if (b[i] == ',') {
-                comma = i;
-                break;
-            }
-        }
-        int s = comma + 1;
-        while (s < end && isWhite(b[s])) {
-            s++;
-        }
-        return end - s == 7 && equalsIgnoreCase(b, s, "chunked");
-    }
-
-    private void connectionTokens(byte[] b, int from, int end) {
-        int s = from;
-        while (s <= end) {
-            int e = s;
-            while (e < end && b[e] != ',') {
-                e++;
-            }
-            int ts = s;
-            int te = e;
-            while (ts < te && isWhite(b[ts])) {
-                ts++;
-            }
-            while (te > ts && isWhite(b[te - 1])) {
-                te--;
-            }
-            if (te > ts) {
-                if (te - ts == 5 && equalsIgnoreCase(b, ts, "close")) {
-                    connectionClose = true;
-                } else if (te - ts == 10 && equalsIgnoreCase(b, ts, "keep-alive")) {
-                    connectionKeepAlive = true;
-                } else {
-                    if (connectionNames == null) {
-                        connectionNames = new ArrayList<>(2);
-                    }
-                    connectionNames.add(new String(b, ts, te - ts, java.nio.charset.StandardCharsets.ISO_8859_1)
-                            .toLowerCase(java.util.Locale.ROOT));
-                }
-            }
-            s = e + 1;
-        }
     }
 
     // ------------------------------------------------------------------ chunks
@@ -564,27 +327,9 @@ final class ResponseParser {
         int s = src.readerIndex();
         int nl = src.indexOf(s, src.writerIndex(), (byte) '\n');
         int e = contentEnd(src, s, nl);
-        long size = 0;
-        int digits = 0;
-        int i = s;
-        for (; i < e; i++) {
-            int d = Character.digit(src.getByte(i), 16);
-            if (d < 0) {
-                break;
-            }
-            if (++digits > 15) {
-                return malformed(sink, "chunk size too large");
-            }
-            size = size * 16 + d;
-        }
-        if (digits == 0 || (i < e && src.getByte(i) != ';' && !isWhite(src.getByte(i)))) {
-            return malformed(sink, "invalid chunk size");
-        }
-        for (; i < e; i++) {
-            byte c = src.getByte(i);
-            if ((c < 0x20 && c != '\t') || c == 0x7f) {
-                return malformed(sink, "control character in a chunk extension");
-            }
+        long size = chunkSize(src, s, e);
+        if (size < 0) {
+            return malformed(sink, chunkSizeProblem(size));
         }
         src.readerIndex(nl + 1);
         releasePartial();
@@ -712,95 +457,15 @@ final class ResponseParser {
 
     // ------------------------------------------------------------------ the reported head
 
-    HttpVersion version() {
-        return version;
-    }
-
     int status() {
         return status;
     }
 
-    long contentLength() {
-        return transferEncoding ? -1 : contentLength;
-    }
-
-    boolean chunked() {
-        return chunked;
-    }
-
-    boolean hasTransferEncoding() {
-        return transferEncoding;
-    }
-
-    /** Netty's HttpUtil.isKeepAlive, on the raw head. */
-    boolean keepAlive() {
-        return !connectionClose && (version.isKeepAliveDefault() || connectionKeepAlive);
-    }
-
-    int fieldCount() {
-        return fields;
-    }
-
-    /** One of the {@code *_FIELD} kinds. */
-    byte fieldKind(int i) {
-        return kinds[i];
-    }
-
-    boolean fieldNameIs(int i, AsciiString lowerName) {
-        int s = lines[i * 4];
-        int e = lines[i * 4 + 1];
-        return e - s == lowerName.length() && nameIs(hb, s, e, lowerName);
-    }
-
-    boolean fieldNamedInConnection(int i) {
-        if (connectionNames == null) {
-            return false;
-        }
-        int s = lines[i * 4];
-        int e = lines[i * 4 + 1];
-        for (String n : connectionNames) {
-            if (n.length() == e - s && equalsIgnoreCase(hb, s, n)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    String fieldName(int i) {
-        return new String(hb, lines[i * 4], lines[i * 4 + 1] - lines[i * 4], java.nio.charset.StandardCharsets.ISO_8859_1);
-    }
-
-    String fieldValue(int i) {
-        return new String(hb, lines[i * 4 + 2], lines[i * 4 + 3] - lines[i * 4 + 2], java.nio.charset.StandardCharsets.ISO_8859_1);
-    }
-
-    /** Size of the raw head, for sizing the copy. */
-    int headLength() {
-        return headLength;
-    }
-
     /** Appends the status line and its CRLF. */
     void writeStatusLine(ByteBuf out) {
-        out.writeBytes(hb, 0, statusLineEnd);
+        out.writeBytes(hb, 0, startLineEnd);
         out.writeShort(CRLF_SHORT);
     }
-
-    /** Appends field {@code i} as received (name, colon, value; whitespace normalized) and its CRLF. */
-    void writeField(int i, ByteBuf out) {
-        int n = i * 4;
-        out.writeBytes(hb, lines[n], lines[n + 1] - lines[n]);
-        out.writeShort(COLON_SP_SHORT);
-        out.writeBytes(hb, lines[n + 2], lines[n + 3] - lines[n + 2]);
-        out.writeShort(CRLF_SHORT);
-    }
-
-    /** Appends the whole head as received. */
-    void writeRawHead(ByteBuf out) {
-        out.writeBytes(hb, 0, headLength);
-    }
-
-    static final int CRLF_SHORT = ('\r' << 8) | '\n';
-    static final int COLON_SP_SHORT = (':' << 8) | ' ';
 
     // ------------------------------------------------------------------ helpers
 
@@ -817,52 +482,4 @@ final class ResponseParser {
             partial = null;
         }
     }
-
-    private static boolean isWhite(byte c) {
-        return c == ' ' || c == '\t';
-    }
-
-    private static final boolean[] TOKEN = new boolean[256];
-
-    static {
-        for (int c = 0; c < 256; c++) {
-            TOKEN[c] = isTokenChar((byte) c);
-        }
-    }
-
-    private static boolean nameIs(byte[] b, int from, int end, AsciiString lower) {
-        if (end - from != lower.length()) {
-            return false;
-        }
-        for (int i = 0; i < end - from; i++) {
-            byte c = b[from + i];
-            if (c >= 'A' && c <= 'Z') {
-                c += 'a' - 'A';
-            }
-            if (c != lower.byteAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean equalsIgnoreCase(byte[] b, int from, String lower) {
-        for (int i = 0; i < lower.length(); i++) {
-            byte c = b[from + i];
-            if (c >= 'A' && c <= 'Z') {
-                c += 'a' - 'A';
-            }
-            if (c != lower.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean isTokenChar(byte c) {
-        return c > 0x20 && c < 0x7f && c != '(' && c != ')' && c != ',' && c != '/' && c != ':' && c != ';' && c != '<'
-                && c != '=' && c != '>' && c != '?' && c != '@' && c != '[' && c != '\\' && c != ']' && c != '{' && c != '}'
-                && c != '"';
-    }
-
 }

@@ -102,6 +102,26 @@ class HttpHardeningTest {
     }
 
     @Test
+    void malformedChunkedBodyIs400AndCloses() throws Exception {
+        try (RawHttp c = new RawHttp(port)) {
+            RawHttp.Response r = c.send("POST /echo HTTP/1.1\r\nHost: " + HOST + "\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "5\r\nhello\r\nzz\r\nGET /hello HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n").read();
+            assertEquals(400, r.status());
+            assertTrue(c.closedByPeer(), "after a body that cannot be framed the next request cannot be found");
+        }
+    }
+
+    @Test
+    void transferEncodingWithoutFinalChunkedIs400() throws Exception {
+        assertEquals(400, once("POST /echo HTTP/1.1\r\nHost: " + HOST + "\r\nTransfer-Encoding: gzip\r\n\r\nabc").status());
+    }
+
+    @Test
+    void otherHttpVersionsAre505() throws Exception {
+        assertEquals(505, once("GET /hello HTTP/2.0\r\nHost: " + HOST + "\r\n\r\n").status());
+    }
+
+    @Test
     void oversizedHeaderBlockIs431() throws Exception {
         String big = "x".repeat(5000);
         assertEquals(431, once("GET /hello HTTP/1.1\r\nHost: " + HOST + "\r\nX-Big: " + big + "\r\n\r\n").status());
