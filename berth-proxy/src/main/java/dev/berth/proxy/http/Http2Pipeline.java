@@ -26,7 +26,8 @@ final class Http2Pipeline {
     private Http2Pipeline() {
     }
 
-    static void install(Channel ch, ProxyContext px, String entrypoint) {
+    /** @param scheme "https" after ALPN, "http" for h2c: what X-Forwarded-Proto tells backends */
+    static void install(Channel ch, ProxyContext px, String entrypoint, String scheme) {
         ProxyConfig c = px.config();
         long idle = c.idleTimeout().toMillis();
         ChannelPipeline p = ch.pipeline();
@@ -43,7 +44,7 @@ final class Http2Pipeline {
                 stream.pipeline().addLast("h2-http", new Http2StreamFrameToHttpObjectCodec(true));
                 stream.pipeline().addLast("idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
                 stream.pipeline().addLast("flow", new FlowControlHandler());
-                stream.pipeline().addLast("proxy", new HttpProxyHandler(px, entrypoint, "https", true, -1));
+                stream.pipeline().addLast("proxy", new HttpProxyHandler(px, entrypoint, scheme, true, -1));
             }
         }));
         p.addLast("h2-idle-close", new ChannelInboundHandlerAdapter() {

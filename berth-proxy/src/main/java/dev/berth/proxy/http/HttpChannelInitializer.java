@@ -17,6 +17,17 @@ final class HttpChannelInitializer {
      *
      * @param httpsRedirectPort answer every request with a redirect to https on this port; -1: proxy normally
      */
+    /**
+     * A plain-HTTP connection: HTTP/1, or h2c when it opens with the HTTP/2 preface. An entrypoint
+     * that redirects to HTTPS ({@code httpsRedirectPort >= 0}) speaks HTTP/1 only.
+     */
+    static void addCleartext(Channel ch, ProxyContext px, String entrypoint, int httpsRedirectPort) {
+        if (httpsRedirectPort < 0) {
+            ch.pipeline().addLast("protocol", new CleartextProtocolSelector(px, entrypoint));
+        }
+        addHttp1(ch, px, entrypoint, "http", httpsRedirectPort);
+    }
+
     static void addHttp1(Channel ch, ProxyContext px, String entrypoint, String scheme, int httpsRedirectPort) {
         ChannelPipeline p = ch.pipeline();
         HttpProxyHandler proxy = new HttpProxyHandler(px, entrypoint, scheme, false, httpsRedirectPort);

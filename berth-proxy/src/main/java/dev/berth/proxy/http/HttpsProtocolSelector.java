@@ -21,7 +21,7 @@ final class HttpsProtocolSelector extends ApplicationProtocolNegotiationHandler 
     @Override
     protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
         if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-            Http2Pipeline.install(ctx.channel(), px, entrypoint);
+            Http2Pipeline.install(ctx.channel(), px, entrypoint, "https");
         } else {
             HttpChannelInitializer.addHttp1(ctx.channel(), px, entrypoint, "https", -1);
         }

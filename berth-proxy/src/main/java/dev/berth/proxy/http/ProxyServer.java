@@ -102,7 +102,7 @@ public final class ProxyServer implements AutoCloseable {
             for (Entrypoint e : config.entrypoints()) {
                 if (e.kind() == Entrypoint.Kind.HTTP) {
                     int redirect = e.redirectToHttps() ? redirectPort : -1;
-                    bind(e, serverBootstrap(), ch -> HttpChannelInitializer.addHttp1(ch, context, e.name(), "http", redirect));
+                    bind(e, serverBootstrap(), ch -> HttpChannelInitializer.addCleartext(ch, context, e.name(), redirect));
                 }
             }
         } catch (IOException | CertificateException ex) {

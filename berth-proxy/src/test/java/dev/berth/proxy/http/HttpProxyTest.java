@@ -11,9 +11,11 @@ import dev.berth.model.Route;
 import dev.berth.model.RouteKey;
 import dev.berth.proxy.routing.RouteTable;
 import dev.berth.proxy.routing.RouteTableHolder;
+import dev.berth.proxy.testutil.H2cClient;
 import dev.berth.proxy.testutil.Ports;
 import dev.berth.proxy.testutil.RawHttp;
 import dev.berth.proxy.testutil.TestBackend;
+import io.netty.handler.codec.http.HttpMethod;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -63,6 +65,26 @@ class HttpProxyTest {
             assertEquals("hello from backend", r.text());
             assertEquals("test", r.header("x-backend"));
             assertEquals("text/plain; charset=utf-8", r.header("content-type"));
+        }
+    }
+
+    @Test
+    void h2cWithPriorKnowledgeIsServedOnThePlainEntrypoint() throws Exception {
+        try (H2cClient h2 = new H2cClient(port)) {
+            H2cClient.Response hello = h2.send(HttpMethod.GET, HOST, "/hello", null);
+            assertEquals(200, hello.status());
+            assertEquals("hello from backend", hello.body());
+            H2cClient.Response headers = h2.send(HttpMethod.GET, HOST, "/headers", null);
+            assertTrue(headers.body().contains("x-forwarded-proto: http\n"), headers.body());
+            assertFalse(headers.body().contains("x-http2"), headers.body());
+            assertEquals("ping", h2.send(HttpMethod.POST, HOST, "/echo", "ping").body());
+            assertEquals(404, h2.send(HttpMethod.GET, "unknown.berth.localhost", "/", null).status());
+        }
+        // A request whose first bytes look like the preface for a while is still HTTP/1.
+        try (RawHttp c = new RawHttp(port)) {
+            RawHttp.Response r = c.send("PRIX /hello HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n").read();
+            assertEquals(200, r.status());
+            assertEquals(200, c.send(RawHttp.get(HOST, "/hello")).read().status());
         }
     }
 
