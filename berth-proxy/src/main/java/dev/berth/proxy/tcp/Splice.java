@@ -3,12 +3,14 @@ package dev.berth.proxy.tcp;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -16,7 +18,8 @@ import io.netty.util.ReferenceCountUtil;
  * for raw TCP routes. Both channels must have auto-read off; each side reads only while the
  * other can take more, so a slow reader slows the fast writer instead of filling memory.
  * A half-close (EOF) on one side is passed on as a half-close on the other where the transport
- * supports it, which line-based CTF services (send, EOF, read the answer) rely on.
+ * supports it, which line-based CTF services (send, EOF, read the answer) rely on; a TLS-terminated
+ * client is sent close_notify before the TCP half-close.
  */
 public final class Splice {
     private Splice() {
@@ -93,11 +96,15 @@ public final class Splice {
                     // still queued, and an SslHandler (TLS termination) holds writes until its handshake is done.
                     Channel self = ctx.channel();
                     peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(w -> {
-                        if (w.isSuccess()) {
-                            d.shutdownOutput().addListener(f -> closeIfBothShut(self));
-                        } else {
+                        if (!w.isSuccess()) {
                             closeBoth(self);
+                            return;
                         }
+                        // A TLS-terminated peer first gets close_notify, so its client can tell the end
+                        // of the stream from a truncation.
+                        SslHandler tls = peer.pipeline().get(SslHandler.class);
+                        ChannelFuture ended = tls == null ? peer.newSucceededFuture() : tls.closeOutbound();
+                        ended.addListener(c -> d.shutdownOutput().addListener(f -> closeIfBothShut(self)));
                     });
                 } else {
                     closeBoth(ctx.channel());
