@@ -31,9 +31,10 @@ median = {k: [statistics.median(run[i] for run in v) for i in range(4)] for k, v
 
 def table(group, berth):
     base = median[(group, berth)][0]
+    base_cpu = median[(group, berth)][3]
     print()
-    print("| target | req/s | p50 | p99 | CPU/req | Berth's req/s ratio to it | req/s per round | p99 per round | errors |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| target | req/s | p50 | p99 | CPU/req | Berth's req/s ratio to it | its CPU/req to Berth's | req/s per round | p99 per round | errors |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for key in order:
         if key[0] != group:
             continue
@@ -41,7 +42,7 @@ def table(group, berth):
         rounds = ", ".join(f"{run[0] / 1000:.1f}k" for run in runs[key])
         tails = ", ".join(latency(run[2]) for run in runs[key])
         errs = " ".join(sorted({run[4] for run in runs[key]}))
-        print(f"| {key[1]} | {rps:.0f} | {latency(p50)} | {latency(p99)} | {cpu:.2f}us | {base / rps:.2f}x | {rounds} | {tails} | {errs} |")
+        print(f"| {key[1]} | {rps:.0f} | {latency(p50)} | {latency(p99)} | {cpu:.2f}us | {base / rps:.2f}x | {cpu / base_cpu:.2f}x | {rounds} | {tails} | {errs} |")
 
 
 table("http", "Berth proxy, 1 event loop")
