@@ -59,6 +59,8 @@ abstract class HeadFields {
     private int firstHost;
     private long contentLength;
     private boolean transferEncoding;
+    private int transferEncodingFields;
+    private boolean onlyChunked;
     private boolean chunked;
     private boolean connectionClose;
     private boolean connectionKeepAlive;
@@ -89,6 +91,8 @@ abstract class HeadFields {
         firstHost = -1;
         contentLength = -1;
         transferEncoding = false;
+        transferEncodingFields = 0;
+        onlyChunked = false;
         chunked = false;
         connectionClose = false;
         connectionKeepAlive = false;
@@ -183,7 +187,9 @@ abstract class HeadFields {
             }
             case TRANSFER_ENCODING_FIELD -> {
                 transferEncoding = true;
+                transferEncodingFields++;
                 chunked = lastTokenIsChunked(b, vs, ve);
+                onlyChunked = transferEncodingFields == 1 && ve - vs == 7 && equalsIgnoreCase(b, vs, "chunked");
             }
             case CONNECTION_FIELD -> connectionTokens(b, vs, ve);
             case HOST_FIELD -> {
@@ -220,6 +226,11 @@ abstract class HeadFields {
 
     boolean hasTransferEncoding() {
         return transferEncoding;
+    }
+
+    /** Transfer-Encoding is one field saying just "chunked": no other coding, nothing to combine. */
+    boolean onlyChunked() {
+        return onlyChunked;
     }
 
     /** Netty's HttpUtil.isKeepAlive, on the raw head. */

@@ -345,8 +345,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         HttpResponseStatus failure = req.failure();
         if (failure != null) {
             respondLocally(failure, failure == HttpResponseStatus.BAD_REQUEST ? "malformed request: " + req.problem()
-                    : failure == HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED ? "HTTP version not supported"
-                    : "request head too large", true);
+                    : req.problem(), true);
             return;
         }
         if (req.hostCount() == 0) {

@@ -18,8 +18,8 @@ import java.util.Map;
  *
  * <p>On top of the field rules it refuses, as RFC 9112 asks of a server: a request line that is
  * not {@code method SP request-target SP HTTP/1.x} with single spaces (505 for another version),
- * Transfer-Encoding whose final coding is not chunked, and Transfer-Encoding together with
- * Content-Length. A refused head carries its status ({@link #failure()}); the connection then
+ * Transfer-Encoding whose final coding is not chunked, Transfer-Encoding together with
+ * Content-Length or in an HTTP/1.0 request (400); a transfer coding other than a single chunked (501). A refused head carries its status ({@link #failure()}); the connection then
  * closes, because where the next request starts is unknown.
  */
 final class RequestHead extends HeadFields {
@@ -44,8 +44,15 @@ final class RequestHead extends HeadFields {
         if (p == null) {
             if (hasTransferEncoding() && !chunked()) {
                 p = "Transfer-Encoding must end with chunked";
+            } else if (hasTransferEncoding() && version == HttpVersion.HTTP_1_0) {
+                p = "Transfer-Encoding in an HTTP/1.0 request"; // RFC 9112 6.1: its framing is faulty
             } else if (hasTransferEncoding() && hasContentLength()) {
                 p = "Content-Length together with Transfer-Encoding";
+            } else if (hasTransferEncoding() && !onlyChunked()) {
+                // Codings besides chunked, or several fields to combine: backends disagree on those
+                // (some read only the first field), so they are refused, as RFC 9112 6.1 allows (501).
+                failure = HttpResponseStatus.NOT_IMPLEMENTED;
+                p = "transfer codings other than chunked are not supported";
             }
         }
         if (p != null) {

@@ -145,7 +145,7 @@ class RequestDecoderTest {
 
     @Test
     void chunkedBodiesLoseTheirFramingAndKeepTheirTrailers() {
-        Decoded d = decode("POST /c HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, Chunked\r\n\r\n"
+        Decoded d = decode("POST /c HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: Chunked\r\n\r\n"
                 + "5;ext=\"v\"\r\nhello\r\n6 \r\n world\r\n0\r\nX-Sum: 42\r\nX-Other:  two \r\n\r\n");
         assertTrue(d.head().chunked());
         assertEquals("hello world", d.body());
@@ -181,6 +181,7 @@ class RequestDecoderTest {
             "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
             "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, gzip\r\n\r\n", // chunked not last
             "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: xchunked\r\n\r\n",
+            "POST / HTTP/1.0\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", // TE in HTTP/1.0
             "GET  / HTTP/1.1\r\nHost: a\r\n\r\n", // two spaces
             "GET / HTTP/1.1 \r\nHost: a\r\n\r\n",
             "GET /\r\nHost: a\r\n\r\n", // HTTP/0.9 style
@@ -193,6 +194,16 @@ class RequestDecoderTest {
         for (String raw : bad) {
             assertEquals(HttpResponseStatus.BAD_REQUEST, new RequestDecoderTest().refusal(raw), raw);
         }
+    }
+
+    @Test
+    void transferCodingsBesidesOneChunkedAre501() {
+        assertEquals(HttpResponseStatus.NOT_IMPLEMENTED,
+                refusal("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n"));
+        assertEquals(HttpResponseStatus.NOT_IMPLEMENTED, new RequestDecoderTest().refusal(
+                "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"));
+        assertEquals(HttpResponseStatus.NOT_IMPLEMENTED, new RequestDecoderTest().refusal(
+                "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"));
     }
 
     @Test
