@@ -228,6 +228,11 @@ abstract class HeadFields {
         return transferEncoding;
     }
 
+    /** How many Transfer-Encoding fields the head has (their values make one list). */
+    int transferEncodingFields() {
+        return transferEncodingFields;
+    }
+
     /** Transfer-Encoding is one field saying just "chunked": no other coding, nothing to combine. */
     boolean onlyChunked() {
         return onlyChunked;

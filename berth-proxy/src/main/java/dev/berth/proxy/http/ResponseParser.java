@@ -14,7 +14,8 @@ import io.netty.handler.codec.http.HttpVersion;
  * it is the final transfer coding, else Content-Length, else until the backend closes. It
  * refuses what it cannot forward safely (the proxy answers 502): a status line other than
  * HTTP/1.0 or 1.1, control characters, obs-fold, whitespace before a colon, a head over
- * {@code maxHeadSize}, an invalid or repeated Content-Length, a bad chunk.
+ * {@code maxHeadSize}, an invalid or repeated Content-Length, Content-Length together with
+ * Transfer-Encoding, more than one Transfer-Encoding field, a bad chunk.
  *
  * <p>One parser per backend connection, driven by its event loop; the head it reports is valid
  * only during the callback.
@@ -210,6 +211,14 @@ final class ResponseParser extends HeadFields {
             return malformed(sink, "response head larger than " + maxHeadSize + " bytes");
         }
         String problem = parse(src, from, length);
+        if (problem == null && hasTransferEncoding() && hasContentLength()) {
+            // RFC 9112 6.3 lets Transfer-Encoding win, but a backend that sends both may have framed
+            // by either, and guessing wrong desynchronizes a pooled connection: refused, as nginx does.
+            problem = "Content-Length together with Transfer-Encoding";
+        } else if (problem == null && transferEncodingFields() > 1) {
+            // One list split over several fields: parsers differ on whether the last one counts.
+            problem = "more than one Transfer-Encoding field";
+        }
         if (src == partial) {
             // The bytes past the head came from `in`; give them back to it.
             int extra = partial.writerIndex() - end;

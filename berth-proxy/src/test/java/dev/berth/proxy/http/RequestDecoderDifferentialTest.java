@@ -64,7 +64,7 @@ class RequestDecoderDifferentialTest {
         for (int s = 0; s < SEEDS.length; s++) {
             Random random = new Random(1000 + s);
             for (int m = 0; m < MUTANTS_PER_SEED; m++) {
-                byte[] input = mutate(SEEDS[s].getBytes(StandardCharsets.ISO_8859_1), random);
+                byte[] input = mutate(SEEDS[s].getBytes(StandardCharsets.ISO_8859_1), random, PIECES);
                 Reading berth = berth(input);
                 Reading netty = netty(input);
                 int both = Math.min(berth.requests().size(), netty.requests().size());
@@ -104,14 +104,15 @@ class RequestDecoderDifferentialTest {
         return !r.requests().isEmpty() && r.requests().get(r.requests().size() - 1).body() == null;
     }
 
-    private static byte[] mutate(byte[] seed, Random random) {
+    /** {@code seed} with one to four random insertions, replacements or deletions of {@code pieces}. */
+    static byte[] mutate(byte[] seed, Random random, String[] pieces) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(seed);
         byte[] b = out.toByteArray();
         int edits = 1 + random.nextInt(4);
         for (int e = 0; e < edits; e++) {
             int at = random.nextInt(b.length + 1);
-            byte[] piece = PIECES[random.nextInt(PIECES.length)].getBytes(StandardCharsets.ISO_8859_1);
+            byte[] piece = pieces[random.nextInt(pieces.length)].getBytes(StandardCharsets.ISO_8859_1);
             ByteArrayOutputStream next = new ByteArrayOutputStream();
             next.write(b, 0, at);
             switch (random.nextInt(3)) {

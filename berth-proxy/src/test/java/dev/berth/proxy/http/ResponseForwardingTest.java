@@ -68,14 +68,14 @@ class ResponseForwardingTest {
     }
 
     @Test
-    void transferEncodingWinsOverContentLength() throws Exception {
+    void contentLengthTogetherWithTransferEncodingIs502() throws Exception {
+        // Either could be how the backend framed it; a wrong guess would desynchronize a pooled connection.
         try (ScriptedBackend backend = new ScriptedBackend("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n"
                 + "Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n");
              ProxyServer proxy = proxyFor(route("h.x", backend.endpoint()));
              RawHttp c = new RawHttp(proxy.httpPort())) {
             RawHttp.Response r = c.send(RawHttp.get("h.x", "/")).read();
-            assertEquals("abc", r.text());
-            assertNull(r.header("content-length"));
+            assertEquals(502, r.status());
         }
     }
 
