@@ -492,6 +492,35 @@ abstract class HeadFields {
                 : refusal == CHUNK_EXTENSION_INVALID ? "control character in a chunk extension" : "invalid chunk size";
     }
 
+    /** What is wrong with trailer field line {@code b[from, end)} (without its line end), or null. */
+    static String trailerLineProblem(ByteBuf b, int from, int end) {
+        byte first = b.getByte(from);
+        if (first == ' ' || first == '\t') {
+            return "obsolete line folding in trailers";
+        }
+        int colon = -1;
+        for (int i = from; i < end; i++) {
+            byte c = b.getByte(i);
+            if (c == ':') {
+                colon = i;
+                break;
+            }
+            if (!isTokenChar(c)) {
+                return "invalid trailer name";
+            }
+        }
+        if (colon <= from) {
+            return "invalid trailer line";
+        }
+        for (int i = colon + 1; i < end; i++) {
+            byte c = b.getByte(i);
+            if ((c < 0x20 && c != '\t') || c == 0x7f) {
+                return "control character in a trailer";
+            }
+        }
+        return null;
+    }
+
     static int indexOf(byte[] b, int from, int end, byte v) {
         for (int i = from; i < end; i++) {
             if (b[i] == v) {

@@ -248,29 +248,18 @@ final class RequestDecoder extends ByteToMessageDecoder {
             return;
         }
         trailerBytes += e + 2 - s;
-        byte[] line = new byte[e - s];
-        in.getBytes(s, line);
-        int colon = HeadFields.indexOf(line, 0, line.length, (byte) ':');
-        if (colon <= 0) {
-            bodyFailed(in, out, "invalid trailer line");
+        String problem = HeadFields.trailerLineProblem(in, s, e);
+        if (problem != null) {
+            bodyFailed(in, out, problem);
             return;
         }
-        for (int k = 0; k < colon; k++) {
-            if (!HeadFields.isTokenChar(line[k])) {
-                bodyFailed(in, out, "invalid trailer name");
-                return;
-            }
-        }
-        if (!HeadFields.validValue(line, colon + 1, line.length)) {
-            bodyFailed(in, out, "control character in a trailer");
-            return;
-        }
+        int colon = in.indexOf(s, e, (byte) ':');
         if (trailers == null) {
             trailers = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER);
         }
         try {
-            trailers.trailingHeaders().add(new String(line, 0, colon, StandardCharsets.US_ASCII),
-                    new String(line, colon + 1, line.length - colon - 1, StandardCharsets.ISO_8859_1).strip());
+            trailers.trailingHeaders().add(in.toString(s, colon - s, StandardCharsets.US_ASCII),
+                    in.toString(colon + 1, e - colon - 1, StandardCharsets.ISO_8859_1).strip());
         } catch (IllegalArgumentException prohibited) {
             // Netty refuses trailer fields that frame or route the message (Content-Length, Host ...).
             bodyFailed(in, out, "prohibited trailer field");

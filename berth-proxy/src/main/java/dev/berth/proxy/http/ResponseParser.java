@@ -397,7 +397,7 @@ final class ResponseParser extends HeadFields {
                 int lf = src.indexOf(pos, end, (byte) '\n');
                 int le = contentEnd(src, pos, lf);
                 if (le > pos) {
-                    String problem = checkTrailerLine(src, pos, le);
+                    String problem = trailerLineProblem(src, pos, le);
                     if (problem != null) {
                         return malformed(sink, problem);
                     }
@@ -434,34 +434,6 @@ final class ResponseParser extends HeadFields {
     /** The end of the line from {@code from} to the LF at {@code lf}, without its CR if it has one. */
     private static int contentEnd(ByteBuf b, int from, int lf) {
         return lf > from && b.getByte(lf - 1) == '\r' ? lf - 1 : lf;
-    }
-
-    private static String checkTrailerLine(ByteBuf b, int from, int end) {
-        byte first = b.getByte(from);
-        if (first == ' ' || first == '\t') {
-            return "obsolete line folding in trailers";
-        }
-        int colon = -1;
-        for (int i = from; i < end; i++) {
-            byte c = b.getByte(i);
-            if (c == ':') {
-                colon = i;
-                break;
-            }
-            if (!isTokenChar(c)) {
-                return "invalid trailer name";
-            }
-        }
-        if (colon <= from) {
-            return "invalid trailer line";
-        }
-        for (int i = colon + 1; i < end; i++) {
-            byte c = b.getByte(i);
-            if ((c < 0x20 && c != '\t') || c == 0x7f) {
-                return "control character in a trailer";
-            }
-        }
-        return null;
     }
 
     // ------------------------------------------------------------------ the reported head
