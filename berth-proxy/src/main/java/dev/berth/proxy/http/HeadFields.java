@@ -480,7 +480,7 @@ abstract class HeadFields {
         }
         for (; i < end; i++) {
             byte c = b.getByte(i);
-            if ((c < 0x20 && c != '\t') || c == 0x7f) {
+            if (isControl(c)) {
                 return CHUNK_EXTENSION_INVALID;
             }
         }
@@ -514,7 +514,7 @@ abstract class HeadFields {
         }
         for (int i = colon + 1; i < end; i++) {
             byte c = b.getByte(i);
-            if ((c < 0x20 && c != '\t') || c == 0x7f) {
+            if (isControl(c)) {
                 return "control character in a trailer";
             }
         }
@@ -534,11 +534,20 @@ abstract class HeadFields {
     static boolean validValue(byte[] b, int from, int end) {
         for (int i = from; i < end; i++) {
             byte c = b[i];
-            if ((c < 0x20 && c != '\t') || c == 0x7f) {
+            if (isControl(c)) {
                 return false;
             }
         }
         return true;
+    }
+
+    /**
+     * A control character other than HTAB, which no field value, reason phrase or chunk extension
+     * may hold. Bytes over 0x7f (obs-text, e.g. UTF-8) are not: they pass through as they came.
+     */
+    static boolean isControl(byte c) {
+        int v = c & 0xff;
+        return (v < 0x20 && v != '\t') || v == 0x7f;
     }
 
     static boolean isWhite(byte c) {

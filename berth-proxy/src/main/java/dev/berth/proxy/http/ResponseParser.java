@@ -286,7 +286,7 @@ final class ResponseParser extends HeadFields {
         }
         for (int i = 13; i < end; i++) {
             byte c = b[i];
-            if ((c < 0x20 && c != '\t') || c == 0x7f) {
+            if (isControl(c)) {
                 return "control character in the status line";
             }
         }

@@ -42,7 +42,7 @@ class RequestDecoderDifferentialTest {
     };
     /** What a mutation inserts or substitutes: the bytes parsers tend to disagree on. */
     private static final String[] PIECES = {
-        " ", "\t", "\r", "\n", "\r\n", ":", ",", ";", "0", "5", "a", "A", "\u0000", "\u007f", "\u00ff", "-", "/",
+        " ", "\t", "\r", "\n", "\r\n", ":", ",", ";", "0", "5", "a", "A", "\u0000", "\u007f", "\u00c3\u00a9", "\u00ff", "-", "/",
         "\r\nContent-Length: 3", "\r\nContent-Length: 0", "\r\nTransfer-Encoding: chunked", "\r\nTransfer-Encoding: gzip",
         "\r\nHost: z", "chunked", "Content-Length", "\r\n\r\n", "0\r\n\r\n", "HTTP/1.1", " HTTP/1.0", "\r\n ",
     };

@@ -40,7 +40,7 @@ class ResponseParserDifferentialTest {
         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;e=1\r\nabc\r\n0\r\nX-T: 1\r\n\r\nHTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n",
     };
     private static final String[] PIECES = {
-        " ", "\t", "\r", "\n", "\r\n", ":", ",", ";", "0", "5", "a", "\u0000", "\u007f", "-",
+        " ", "\t", "\r", "\n", "\r\n", ":", ",", ";", "0", "5", "a", "\u0000", "\u007f", "\u00c3\u00a9", "-",
         "\r\nContent-Length: 3", "\r\nContent-Length: 0", "\r\nTransfer-Encoding: chunked", "\r\nTransfer-Encoding: gzip",
         "chunked", "Content-Length", "\r\n\r\n", "0\r\n\r\n", "HTTP/1.1 200 OK\r\n", "\r\n ",
     };

@@ -133,6 +133,15 @@ class ResponseParserTest {
     }
 
     @Test
+    void nonAsciiBytesInTheHeadPassThroughAsTheyCame() {
+        // UTF-8 in a reason phrase and a field value ("é" is C3 A9); only control characters are refused.
+        String resp = "HTTP/1.1 200 D\u00c3\u00a9j\u00c3\u00a0 vu\r\nContent-Disposition: attachment; filename=\"r\u00c3\u00a9sum\u00c3\u00a9.pdf\"\r\n"
+                + "Content-Length: 2\r\n\r\nok";
+        everySplit(resp, false, r -> assertEquals("HTTP/1.1 200 D\u00c3\u00a9j\u00c3\u00a0 vu\r\n"
+                + "Content-Disposition: attachment; filename=\"r\u00c3\u00a9sum\u00c3\u00a9.pdf\"\r\nContent-Length: 2\r\n", r.heads.get(0)));
+    }
+
+    @Test
     void chunkedWithoutTrailersUsesBareLineFeedsToo() {
         everySplit("HTTP/1.1 200 OK\nTransfer-Encoding: chunked\n\n3\nabc\n0\n\n", false, r -> {
             assertEquals("abc", r.text());
