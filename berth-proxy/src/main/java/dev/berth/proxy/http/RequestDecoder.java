@@ -192,7 +192,10 @@ final class RequestDecoder extends ByteToMessageDecoder {
 
     // ------------------------------------------------------------------ chunked body
 
-    /** The content of the line at the reader index (without CRLF), as [start, end) in {@code in}; null when incomplete. */
+    /**
+     * Where the line at the reader index ends: the index of its CR (so its content is
+     * [readerIndex, result)), or -1 when it is incomplete or refused (then the body has failed).
+     */
     private int lineEnd(ByteBuf in, int max, List<Object> out, String tooLong) {
         int s = in.readerIndex();
         int lf = in.indexOf(s, Math.min(in.writerIndex(), s + max + 2), (byte) '\n');
