@@ -340,6 +340,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         clientQuietSince = now;
         seenClientProgress = clientProgress;
         request = req;
+        requestDone = req.complete();
         clientKeepAlive = http2Stream || req.keepAlive();
 
         HttpResponseStatus failure = req.failure();

@@ -14,8 +14,9 @@ import java.util.List;
 
 /**
  * Reads HTTP/1 requests from a client connection straight from its bytes: a {@link RequestHead}
- * per request, then its body as Netty {@link io.netty.handler.codec.http.HttpContent} pieces
- * ending with a {@link LastHttpContent} (the shared constant for a request without a body). The
+ * per request, then, if it has a body, the body as Netty
+ * {@link io.netty.handler.codec.http.HttpContent} pieces ending with a {@link LastHttpContent}. A
+ * request without a body is the head alone, marked {@link RequestHead#complete()}. The
  * head is one copy of its bytes plus offsets; nothing per field line is allocated.
  *
  * <p>Stricter than RFC 9112 requires of a server where leniency would let two parsers disagree:
@@ -173,7 +174,7 @@ final class RequestDecoder extends ByteToMessageDecoder {
             remaining = h.contentLength();
             state = State.FIXED;
         } else {
-            out.add(LastHttpContent.EMPTY_LAST_CONTENT);
+            h.markComplete(); // no empty last-content message: one message per bodiless request
         }
     }
 

@@ -33,6 +33,7 @@ final class RequestHead extends HeadFields {
     private boolean targetReplaced;
     private HttpResponseStatus failure;
     private String problem;
+    private boolean complete;
 
     /**
      * Parses {@code src[from, from + length)}, a whole head up to its empty line; a refused head
@@ -104,6 +105,7 @@ final class RequestHead extends HeadFields {
     }
 
     private void reset() {
+        complete = false;
         method = null;
         target = null;
         targetReplaced = false;
@@ -201,6 +203,18 @@ final class RequestHead extends HeadFields {
     }
 
     // ------------------------------------------------------------------ the parsed request
+
+    /**
+     * The request has no body and nothing follows the head: no content message will come for it.
+     * Only the HTTP/1 decoder says so; an h2 request's end always arrives as a message.
+     */
+    boolean complete() {
+        return complete;
+    }
+
+    void markComplete() {
+        complete = true;
+    }
 
     /** The status to refuse this request with, or null when it parsed. */
     HttpResponseStatus failure() {

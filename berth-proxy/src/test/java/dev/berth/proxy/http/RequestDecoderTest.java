@@ -112,7 +112,8 @@ class RequestDecoderTest {
         assertEquals("Example.COM:8080", h.hostValue());
         assertTrue(h.keepAlive());
         assertEquals(-1, h.contentLength());
-        assertEquals(List.of(LastHttpContent.EMPTY_LAST_CONTENT), d.ends());
+        assertTrue(h.complete(), "a request without a body is its head alone");
+        assertTrue(d.ends().isEmpty());
         assertEquals("", d.body());
     }
 
@@ -130,7 +131,8 @@ class RequestDecoderTest {
         assertEquals(3, d.heads().size());
         assertEquals(List.of("/1", "/2", "/3"), d.heads().stream().map(RequestHead::target).toList());
         assertEquals("abc", d.body());
-        assertEquals(3, d.ends().size());
+        assertEquals(List.of(true, false, true), d.heads().stream().map(RequestHead::complete).toList());
+        assertEquals(1, d.ends().size(), "only the request with a body ends with a content message");
         assertSame(HttpVersion.HTTP_1_0, d.heads().get(2).version());
         assertTrue(d.heads().get(2).keepAlive());
     }

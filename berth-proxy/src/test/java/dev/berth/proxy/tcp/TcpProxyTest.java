@@ -33,10 +33,10 @@ class TcpProxyTest {
     void tcpRoutesOpenListenersAndSpliceBytes() throws Exception {
         try (EchoServers servers = new EchoServers()) {
             int echo = servers.tcpEcho();
-            int p1 = Ports.closedPort();
-            int p2 = Ports.closedPort();
+            int p1 = Ports.freePort();
+            int p2 = Ports.freePort();
             while (p2 == p1) {
-                p2 = Ports.closedPort();
+                p2 = Ports.freePort();
             }
             int second = p2;
             int lo = Math.min(p1, p2);
