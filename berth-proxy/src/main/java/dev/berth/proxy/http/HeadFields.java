@@ -31,6 +31,7 @@ abstract class HeadFields {
     static final byte HOST_FIELD = 6;
     static final byte FORWARDED_FOR_FIELD = 7; // X-Forwarded-For: a request's is appended to
     static final byte FORWARDING_FIELD = 8; // X-Forwarded-Proto/-Host, X-Real-IP: a request's are replaced
+    static final byte VIA_FIELD = 9;
 
     static final int CRLF_SHORT = ('\r' << 8) | '\n';
     static final int COLON_SP_SHORT = (':' << 8) | ' ';
@@ -42,6 +43,7 @@ abstract class HeadFields {
             AsciiString.cached("te"), AsciiString.cached("trailer"), AsciiString.cached("proxy-authorization")};
     private static final AsciiString UPGRADE = AsciiString.cached("upgrade");
     private static final AsciiString HOST = AsciiString.cached("host");
+    private static final AsciiString VIA = AsciiString.cached("via");
     private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
     private static final AsciiString[] FORWARDING_NAMES = {AsciiString.cached("x-forwarded-proto"),
             AsciiString.cached("x-forwarded-host"), AsciiString.cached("x-real-ip")};
@@ -277,6 +279,22 @@ abstract class HeadFields {
         return lines[i * 4 + 3] - s == lowerValue.length() && equalsIgnoreCase(hb, s, lowerValue);
     }
 
+    /** Whether the value of field {@code i} contains {@code bytes} (case-sensitive). */
+    boolean fieldValueContains(int i, byte[] bytes) {
+        int s = lines[i * 4 + 2];
+        int last = lines[i * 4 + 3] - bytes.length;
+        outer:
+        for (int at = s; at <= last; at++) {
+            for (int k = 0; k < bytes.length; k++) {
+                if (hb[at + k] != bytes[k]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
     boolean fieldValueEmpty(int i) {
         return lines[i * 4 + 3] == lines[i * 4 + 2];
     }
@@ -338,6 +356,9 @@ abstract class HeadFields {
         switch (end - from) {
             case 2, 19 -> {
                 return isHop(b, from, end) ? HOP_FIELD : OTHER_FIELD;
+            }
+            case 3 -> {
+                return nameIs(b, from, end, VIA) ? VIA_FIELD : OTHER_FIELD;
             }
             case 4 -> {
                 return nameIs(b, from, end, HOST) ? HOST_FIELD : OTHER_FIELD;

@@ -64,6 +64,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     /** Bodies of requests answered locally are read and dropped up to this size, then the connection is closed. */
     private static final long MAX_DISCARD = 64 * 1024;
     private static final int MAX_ATTEMPTS = 2;
+    private static final HttpResponseStatus LOOP_DETECTED = new HttpResponseStatus(508, "Loop Detected");
     /** No deadline. */
     private static final long NONE = Long.MAX_VALUE;
     /** Response bodies up to this size are copied into the head's buffer: one write, one buffer. */
@@ -360,6 +361,10 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         host = HostNames.normalize(req.hostValue());
         if (host == null) {
             respondLocally(HttpResponseStatus.BAD_REQUEST, "invalid Host header", false);
+            return;
+        }
+        if (px.via().forwardedBefore(req)) {
+            respondLocally(LOOP_DETECTED, "request loop: this proxy has forwarded this request before", true);
             return;
         }
         if (req.method() == HttpMethod.CONNECT) {
@@ -705,7 +710,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         h.parser.expectResponse(request.isHead());
         state = State.PROXYING;
         backendProgress++;
-        backend.write(RequestWriter.head(ctx.alloc(), request, upgradeRequested, clientIpAscii(), schemeAscii),
+        backend.write(RequestWriter.head(ctx.alloc(), request, upgradeRequested, clientIpAscii(), schemeAscii, px.via()),
                 backend.voidPromise());
         HttpContent c;
         while ((c = pending.poll()) != null) {

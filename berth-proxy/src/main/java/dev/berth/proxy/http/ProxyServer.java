@@ -64,7 +64,7 @@ public final class ProxyServer implements AutoCloseable {
         }
         group = transport.newGroup(config.eventLoopThreads(), "berth-proxy");
         context = new ProxyContext(config, routes, new BackendPool(transport, config), metrics,
-                new AccessLog(config.accessLog()));
+                new AccessLog(config.accessLog()), ViaLoopGuard.random());
         tunnels = new BackendConnector(transport.socketChannel(), config.connectTimeout(), config.tunnelIdleTimeout());
         try {
             if (config.tls() != null) {

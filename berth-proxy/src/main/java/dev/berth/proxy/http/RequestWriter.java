@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * Writes the request that goes to a backend, straight into one buffer: the client's request
  * line and field lines copied as they came, minus the hop-by-hop ones (RFC 9110 7.6.1), plus
- * the forwarding fields. The head is never modified, so a retry writes the same bytes again. Bodies
+ * the forwarding fields and this proxy's Via. The head is never modified, so a retry writes the same bytes again. Bodies
  * keep the client's framing: chunked when the request says so, else as they are.
  */
 final class RequestWriter {
@@ -35,7 +35,8 @@ final class RequestWriter {
      * forwarding fields. {@code upgrade}: a WebSocket handshake, whose Connection: upgrade and
      * Upgrade fields survive. {@code clientIp} and {@code scheme} are US-ASCII bytes.
      */
-    static ByteBuf head(ByteBufAllocator alloc, RequestHead req, boolean upgrade, byte[] clientIp, byte[] scheme) {
+    static ByteBuf head(ByteBufAllocator alloc, RequestHead req, boolean upgrade, byte[] clientIp, byte[] scheme,
+                        ViaLoopGuard via) {
         ByteBuf out = alloc.buffer(req.headLength() + 96 + 2 * clientIp.length);
         req.writeRequestLine(out);
         int n = req.fieldCount();
@@ -91,6 +92,7 @@ final class RequestWriter {
             req.writeHostValue(out);
             out.writeShort(HeadFields.CRLF_SHORT);
         }
+        via.write(out); // the client's Via fields went through above: this one ends the list
         out.writeShort(HeadFields.CRLF_SHORT);
         return out;
     }

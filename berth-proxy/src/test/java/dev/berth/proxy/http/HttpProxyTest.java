@@ -196,6 +196,23 @@ class HttpProxyTest {
     }
 
     @Test
+    void aRouteBackToTheProxyItselfIs508AtOnce() throws Exception {
+        routes.update(t -> t.apply(2, false, List.of(new Route(RouteKey.http("loop.berth.localhost"), "inst-loop",
+                new Endpoint("127.0.0.1", port))), List.of()));
+        try (RawHttp c = new RawHttp(port)) {
+            RawHttp.Response r = c.send(RawHttp.get("loop.berth.localhost", "/")).read();
+            // The first pass forwards it to itself; the second sees its own Via and answers 508,
+            // which the first pass relays.
+            assertEquals(508, r.status());
+            assertTrue(r.text().contains("loop"), r.text());
+        }
+        try (RawHttp c = new RawHttp(port)) {
+            String headers = c.send(RawHttp.get(HOST, "/headers")).read().text();
+            assertTrue(headers.matches("(?s).*\nvia: 1\\.1 berth-[0-9a-f]{8}\n.*"), headers);
+        }
+    }
+
+    @Test
     void deadBackendIs502() throws Exception {
         try (RawHttp c = new RawHttp(port)) {
             RawHttp.Response r = c.send(RawHttp.get(DEAD, "/")).read();

@@ -85,7 +85,8 @@ class RequestDecoderTest {
 
     private static String forwarded(RequestHead h) {
         ByteBuf out = RequestWriter.head(UnpooledByteBufAllocator.DEFAULT, h, h.webSocketUpgrade(),
-                "10.1.2.3".getBytes(StandardCharsets.US_ASCII), "http".getBytes(StandardCharsets.US_ASCII));
+                "10.1.2.3".getBytes(StandardCharsets.US_ASCII), "http".getBytes(StandardCharsets.US_ASCII),
+                new ViaLoopGuard("berth-test"));
         try {
             return out.toString(StandardCharsets.ISO_8859_1);
         } finally {
@@ -276,7 +277,7 @@ class RequestDecoderTest {
         assertEquals(-1, second.contentLength());
         assertTrue(second.keepAlive());
         assertEquals("GET /two HTTP/1.1\r\nHost: b\r\nx-forwarded-for: 10.1.2.3\r\nx-real-ip: 10.1.2.3\r\n"
-                + "x-forwarded-proto: http\r\nx-forwarded-host: b\r\n\r\n", forwarded(second));
+                + "x-forwarded-proto: http\r\nx-forwarded-host: b\r\nvia: 1.1 berth-test\r\n\r\n", forwarded(second));
     }
 
     @Test
@@ -287,7 +288,7 @@ class RequestDecoderTest {
                 + "X-Forwarded-Host: evil\r\nAccept: */*\r\n\r\n").head();
         assertEquals("GET /p HTTP/1.1\r\nHost: a.example\r\nAccept: */*\r\n"
                 + "x-forwarded-for: 1.1.1.1, 2.2.2.2, 10.1.2.3\r\nx-real-ip: 10.1.2.3\r\nx-forwarded-proto: http\r\n"
-                + "x-forwarded-host: a.example\r\n\r\n", forwarded(h));
+                + "x-forwarded-host: a.example\r\nvia: 1.1 berth-test\r\n\r\n", forwarded(h));
     }
 
     @Test
@@ -296,10 +297,22 @@ class RequestDecoderTest {
                 + "Sec-WebSocket-Key: k\r\n\r\n").head();
         assertTrue(h.webSocketUpgrade());
         assertEquals("GET /ws HTTP/1.1\r\nHost: a\r\nUpgrade: WebSocket\r\nSec-WebSocket-Key: k\r\nconnection: upgrade\r\n"
-                + "x-forwarded-for: 10.1.2.3\r\nx-real-ip: 10.1.2.3\r\nx-forwarded-proto: http\r\nx-forwarded-host: a\r\n\r\n",
+                + "x-forwarded-for: 10.1.2.3\r\nx-real-ip: 10.1.2.3\r\nx-forwarded-proto: http\r\nx-forwarded-host: a\r\n"
+                + "via: 1.1 berth-test\r\n\r\n",
                 forwarded(h));
         assertFalse(new RequestDecoderTest().decode("GET / HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\n\r\n").head()
                 .webSocketUpgrade(), "Upgrade without Connection: upgrade is no handshake");
+    }
+
+    @Test
+    void aRequestThisProxyForwardedBeforeIsRecognisedByItsVia() {
+        ViaLoopGuard guard = new ViaLoopGuard("berth-test");
+        RequestHead looped = decode("GET / HTTP/1.1\r\nHost: a\r\nVia: 1.0 edge, 1.1 berth-test\r\n\r\n").head();
+        assertTrue(guard.forwardedBefore(looped));
+        RequestHead chained = new RequestDecoderTest().decode("GET / HTTP/1.1\r\nHost: a\r\nVIA: 1.1 berth-other\r\n\r\n").head();
+        assertFalse(guard.forwardedBefore(chained), "another Berth proxy in the chain is no loop");
+        assertTrue(forwarded(chained).contains("\r\nVIA: 1.1 berth-other\r\n"), "the client's Via is kept");
+        assertFalse(guard.forwardedBefore(new RequestDecoderTest().decode("GET / HTTP/1.1\r\nHost: a\r\n\r\n").head()));
     }
 
     @Test
@@ -320,7 +333,7 @@ class RequestDecoderTest {
         assertNull(h.failure());
         assertTrue(h.chunked());
         assertEquals("POST /h2 HTTP/1.1\r\nhost: a\r\ntransfer-encoding: chunked\r\nx-forwarded-for: 10.1.2.3\r\n"
-                + "x-real-ip: 10.1.2.3\r\nx-forwarded-proto: http\r\nx-forwarded-host: a\r\n\r\n", forwarded(h));
+                + "x-real-ip: 10.1.2.3\r\nx-forwarded-proto: http\r\nx-forwarded-host: a\r\nvia: 1.1 berth-test\r\n\r\n", forwarded(h));
     }
 
     @Test
