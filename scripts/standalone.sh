@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # README command 1: starts Berth standalone (controller + worker + proxy in one JVM) in the
 # background and serves the example instance. Installs Docker through apt and builds Berth
-# when missing. Stop it with: bin/berth-stop  (or kill "$(cat berth-data/standalone.pid)").
+# when missing. Stop it with: kill "$(cat berth-data/standalone.pid)" (as the README says).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/scripts/lib.sh"
