@@ -268,12 +268,7 @@ abstract class HeadFields {
         return kinds[i];
     }
 
-    boolean fieldNameIs(int i, AsciiString lowerName) {
-        int s = lines[i * 4];
-        int e = lines[i * 4 + 1];
-        return e - s == lowerName.length() && nameIs(hb, s, e, lowerName);
-    }
-
+    /** Whether the value of field {@code i} is {@code lowerValue}, ignoring case. */
     boolean fieldValueIs(int i, String lowerValue) {
         int s = lines[i * 4 + 2];
         return lines[i * 4 + 3] - s == lowerValue.length() && equalsIgnoreCase(hb, s, lowerValue);
