@@ -1,10 +1,12 @@
 package dev.berth.cli.roles;
 
+import dev.berth.cli.DurationConverter;
 import dev.berth.proxy.http.Entrypoint;
 import dev.berth.proxy.http.ProxyConfig;
 import dev.berth.proxy.http.TlsConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -49,11 +51,57 @@ public final class ProxyOptions {
     @Option(names = "--access-log", description = "Log one structured line per proxied request.")
     boolean accessLog;
 
+    // Timeouts and limits; the defaults are ProxyConfig's (ProxyOptionsTest keeps them equal).
+    @Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
+            description = "Longest wait for a backend connection; then 504 (default: ${DEFAULT-VALUE}).")
+    Duration connectTimeout;
+
+    @Option(names = "--header-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+            description = "Longest a client may take from the first byte of a request to the end of its head; then 408"
+                    + " (default: ${DEFAULT-VALUE}).")
+    Duration headerTimeout;
+
+    @Option(names = "--idle-timeout", paramLabel = "DURATION", defaultValue = "60s", converter = DurationConverter.class,
+            description = "A client connection with no request in progress and no bytes for this long is closed"
+                    + " (default: ${DEFAULT-VALUE}).")
+    Duration idleTimeout;
+
+    @Option(names = "--backend-timeout", paramLabel = "DURATION", defaultValue = "60s", converter = DurationConverter.class,
+            description = "A backend that owes a response and sends nothing for this long: 504, or the response is cut"
+                    + " (default: ${DEFAULT-VALUE}).")
+    Duration backendTimeout;
+
+    @Option(names = "--tunnel-idle-timeout", paramLabel = "DURATION", defaultValue = "10m", converter = DurationConverter.class,
+            description = "WebSocket, TLS passthrough and TCP connections with no bytes either way for this long are closed"
+                    + " (default: ${DEFAULT-VALUE}).")
+    Duration tunnelIdleTimeout;
+
+    @Option(names = "--max-header-bytes", paramLabel = "BYTES", defaultValue = "16384",
+            description = "Largest request field block; larger gets 431 (default: ${DEFAULT-VALUE}).")
+    int maxHeaderBytes;
+
+    @Option(names = "--max-body-bytes", paramLabel = "BYTES", defaultValue = "0",
+            description = "Largest request body; larger gets 413; 0: no limit (default: ${DEFAULT-VALUE}).")
+    long maxBodyBytes;
+
     ProxyConfig toConfig() {
+        if (maxHeaderBytes < 1024 || maxHeaderBytes > 1 << 20) {
+            throw new IllegalArgumentException("--max-header-bytes takes 1024 to 1048576, got " + maxHeaderBytes);
+        }
+        if (maxBodyBytes < 0) {
+            throw new IllegalArgumentException("--max-body-bytes takes 0 (no limit) or more, got " + maxBodyBytes);
+        }
         ProxyConfig.Builder b = ProxyConfig.builder()
                 .entrypoint(Entrypoint.http("http", http.getHostString(), http.getPort()).withRedirectToHttps(redirectHttps))
                 .eventLoopThreads(threads)
-                .accessLog(accessLog);
+                .accessLog(accessLog)
+                .connectTimeout(connectTimeout)
+                .requestHeaderTimeout(headerTimeout)
+                .idleTimeout(idleTimeout)
+                .backendTimeout(backendTimeout)
+                .tunnelIdleTimeout(tunnelIdleTimeout)
+                .maxHeaderSize(maxHeaderBytes)
+                .maxRequestBodyBytes(maxBodyBytes);
         if (https == null && !httpsCerts.isEmpty()) {
             throw new IllegalArgumentException("--https-cert needs an HTTPS entrypoint to serve it: give --https HOST:PORT");
         }

@@ -1,0 +1,79 @@
+package dev.berth.cli.roles;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.cli.Berth;
+import dev.berth.proxy.http.Entrypoint;
+import dev.berth.proxy.http.ProxyConfig;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The proxy's timeouts and size limits on the command line. */
+class ProxyTuningOptionsTest {
+    private static ProxyOptions proxyOptions(String... args) {
+        CommandLine.ParseResult r = new CommandLine(new Berth()).parseArgs(args);
+        while (r.hasSubcommand()) {
+            r = r.subcommand();
+        }
+        return ((ProxyCommand) r.commandSpec().userObject()).proxy;
+    }
+
+    private static ProxyConfig config(String... extra) {
+        String[] args = new String[5 + extra.length];
+        System.arraycopy(new String[] {"proxy", "--id", "p1", "--controllers", "127.0.0.1:7071"}, 0, args, 0, 5);
+        System.arraycopy(extra, 0, args, 5, extra.length);
+        return proxyOptions(args).toConfig();
+    }
+
+    @Test
+    void withoutFlagsTheDefaultsAreTheProxysOwn() {
+        ProxyConfig cli = config();
+        ProxyConfig lib = ProxyConfig.builder().entrypoint(Entrypoint.http("http", "127.0.0.1", 8080)).build();
+        assertEquals(lib.connectTimeout(), cli.connectTimeout());
+        assertEquals(lib.requestHeaderTimeout(), cli.requestHeaderTimeout());
+        assertEquals(lib.idleTimeout(), cli.idleTimeout());
+        assertEquals(lib.backendTimeout(), cli.backendTimeout());
+        assertEquals(lib.tunnelIdleTimeout(), cli.tunnelIdleTimeout());
+        assertEquals(lib.maxHeaderSize(), cli.maxHeaderSize());
+        assertEquals(lib.maxRequestBodyBytes(), cli.maxRequestBodyBytes());
+    }
+
+    @Test
+    void flagsReachTheProxyConfig() {
+        ProxyConfig c = config("--connect-timeout", "2s", "--header-timeout", "3s", "--idle-timeout", "90s",
+                "--backend-timeout", "5m", "--tunnel-idle-timeout", "1h", "--max-header-bytes", "32768",
+                "--max-body-bytes", "1048576");
+        assertEquals(Duration.ofSeconds(2), c.connectTimeout());
+        assertEquals(Duration.ofSeconds(3), c.requestHeaderTimeout());
+        assertEquals(Duration.ofSeconds(90), c.idleTimeout());
+        assertEquals(Duration.ofMinutes(5), c.backendTimeout());
+        assertEquals(Duration.ofHours(1), c.tunnelIdleTimeout());
+        assertEquals(32768, c.maxHeaderSize());
+        assertEquals(1048576, c.maxRequestBodyBytes());
+    }
+
+    @Test
+    void outOfRangeLimitsAreRefusedWithTheirRange() {
+        IllegalArgumentException small = assertThrows(IllegalArgumentException.class, () -> config("--max-header-bytes", "100"));
+        assertTrue(small.getMessage().contains("1024 to 1048576"), small.getMessage());
+        IllegalArgumentException negative = assertThrows(IllegalArgumentException.class, () -> config("--max-body-bytes", "-1"));
+        assertTrue(negative.getMessage().contains("0 (no limit)"), negative.getMessage());
+    }
+
+    @Test
+    void badDurationsAreUsageErrors() {
+        for (String bad : new String[] {"0s", "soon", "-5s"}) {
+            CommandLine cmd = Berth.commandLine();
+            StringWriter err = new StringWriter();
+            cmd.setErr(new PrintWriter(err));
+            int code = cmd.execute("proxy", "--id", "p1", "--controllers", "127.0.0.1:7071", "--connect-timeout", bad);
+            assertEquals(2, code, bad + ": " + err);
+            assertTrue(err.toString().contains("--connect-timeout"), err.toString());
+        }
+    }
+}
