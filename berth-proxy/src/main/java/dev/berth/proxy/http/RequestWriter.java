@@ -12,8 +12,9 @@ import java.util.Map;
 /**
  * Writes the request that goes to a backend, straight into one buffer: the client's request
  * line and field lines copied as they came, minus the hop-by-hop ones (RFC 9110 7.6.1), plus
- * the forwarding fields and this proxy's Via. The head is never modified, so a retry writes the same bytes again. Bodies
- * keep the client's framing: chunked when the request says so, else as they are.
+ * the forwarding fields and this proxy's Via. The head is never modified, so a retry writes the
+ * same bytes again. Bodies keep the client's framing: chunked when the request says so, else as
+ * they are.
  */
 final class RequestWriter {
     private static final byte[] CONNECTION_UPGRADE = ascii("connection: upgrade\r\n");
