@@ -350,7 +350,7 @@ abstract class HeadFields {
     private static byte kindOf(byte[] b, int from, int end) {
         switch (end - from) {
             case 2, 19 -> {
-                return isHop(b, from, end) ? HOP_FIELD : OTHER_FIELD;
+                return nameIn(b, from, end, HOP_NAMES) ? HOP_FIELD : OTHER_FIELD;
             }
             case 3 -> {
                 return nameIs(b, from, end, VIA) ? VIA_FIELD : OTHER_FIELD;
@@ -359,13 +359,15 @@ abstract class HeadFields {
                 return nameIs(b, from, end, HOST) ? HOST_FIELD : OTHER_FIELD;
             }
             case 7 -> {
-                return nameIs(b, from, end, UPGRADE) ? UPGRADE_FIELD : isHop(b, from, end) ? HOP_FIELD : OTHER_FIELD;
+                return nameIs(b, from, end, UPGRADE) ? UPGRADE_FIELD
+                        : nameIn(b, from, end, HOP_NAMES) ? HOP_FIELD : OTHER_FIELD;
             }
             case 9 -> {
-                return isForwarding(b, from, end) ? FORWARDING_FIELD : OTHER_FIELD;
+                return nameIn(b, from, end, FORWARDING_NAMES) ? FORWARDING_FIELD : OTHER_FIELD;
             }
             case 10 -> {
-                return nameIs(b, from, end, CONNECTION) ? CONNECTION_FIELD : isHop(b, from, end) ? HOP_FIELD : OTHER_FIELD;
+                return nameIs(b, from, end, CONNECTION) ? CONNECTION_FIELD
+                        : nameIn(b, from, end, HOP_NAMES) ? HOP_FIELD : OTHER_FIELD;
             }
             case 14 -> {
                 return nameIs(b, from, end, CONTENT_LENGTH) ? CONTENT_LENGTH_FIELD : OTHER_FIELD;
@@ -374,11 +376,12 @@ abstract class HeadFields {
                 return nameIs(b, from, end, X_FORWARDED_FOR) ? FORWARDED_FOR_FIELD : OTHER_FIELD;
             }
             case 16 -> {
-                return isHop(b, from, end) ? HOP_FIELD : isForwarding(b, from, end) ? FORWARDING_FIELD : OTHER_FIELD;
+                return nameIn(b, from, end, HOP_NAMES) ? HOP_FIELD
+                        : nameIn(b, from, end, FORWARDING_NAMES) ? FORWARDING_FIELD : OTHER_FIELD;
             }
             case 17 -> {
                 return nameIs(b, from, end, TRANSFER_ENCODING) ? TRANSFER_ENCODING_FIELD
-                        : isForwarding(b, from, end) ? FORWARDING_FIELD : OTHER_FIELD;
+                        : nameIn(b, from, end, FORWARDING_NAMES) ? FORWARDING_FIELD : OTHER_FIELD;
             }
             default -> {
                 return OTHER_FIELD;
@@ -386,17 +389,9 @@ abstract class HeadFields {
         }
     }
 
-    private static boolean isHop(byte[] b, int from, int end) {
-        for (AsciiString n : HOP_NAMES) {
-            if (nameIs(b, from, end, n)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean isForwarding(byte[] b, int from, int end) {
-        for (AsciiString n : FORWARDING_NAMES) {
+    /** Whether the name {@code b[from, end)} is one of {@code lowerNames}, ignoring case. */
+    private static boolean nameIn(byte[] b, int from, int end, AsciiString[] lowerNames) {
+        for (AsciiString n : lowerNames) {
             if (nameIs(b, from, end, n)) {
                 return true;
             }

@@ -140,7 +140,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     // The current exchange.
     private RequestHead request;
     private String host;
-    private boolean requestChunked;
     private Route route;
     private Channel backend;
     private BackendHandler backendHandler;
@@ -402,7 +401,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             return;
         }
         upgradeRequested = !http2Stream && req.webSocketUpgrade();
-        requestChunked = req.chunked();
         connectBackend();
     }
 
@@ -726,7 +724,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     }
 
     private void writeBody(HttpContent c) {
-        ByteBuf b = RequestWriter.body(ctx.alloc(), c, requestChunked);
+        ByteBuf b = RequestWriter.body(ctx.alloc(), c, request.chunked());
         if (b != null) {
             backend.write(b, backend.voidPromise());
         }
@@ -817,9 +815,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         int room = length > 0 && length <= MERGE_BODY_LIMIT ? (int) length : 0;
         ByteBuf out = ctx.alloc().buffer(head.headLength() + 64 + room);
         head.writeStatusLine(out);
-        boolean te = head.hasTransferEncoding();
         for (int i = 0, n = head.fieldCount(); i < n; i++) {
-            if (!ProxyHeaders.dropFromResponse(head, i, upgrade, te)) {
+            if (!ProxyHeaders.dropFromResponse(head, i, upgrade)) {
                 head.writeField(i, out);
             }
         }
@@ -843,9 +840,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     /** The head as Netty headers, for h2 streams (whose codec wants objects). */
     private static HttpHeaders headersOf(ResponseParser head, boolean upgrade) {
         HttpHeaders h = new DefaultHttpHeaders();
-        boolean te = head.hasTransferEncoding();
         for (int i = 0, n = head.fieldCount(); i < n; i++) {
-            if (!ProxyHeaders.dropFromResponse(head, i, upgrade, te)) {
+            if (!ProxyHeaders.dropFromResponse(head, i, upgrade)) {
                 h.add(head.fieldName(i), head.fieldValue(i));
             }
         }
@@ -1241,7 +1237,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         }
         request = null;
         host = null;
-        requestChunked = false;
         route = null;
         requestDone = false;
         clientChunked = false;

@@ -37,7 +37,7 @@ class ResponseParserTest {
             ByteBuf out = Unpooled.buffer();
             head.writeStatusLine(out);
             for (int i = 0; i < head.fieldCount(); i++) {
-                if (!ProxyHeaders.dropFromResponse(head, i, false, head.hasTransferEncoding())) {
+                if (!ProxyHeaders.dropFromResponse(head, i, false)) {
                     head.writeField(i, out);
                 }
             }
