@@ -14,25 +14,18 @@ import picocli.CommandLine;
 /** The worker's metrics option lives beside the proxy's --metrics without clashing. */
 class MetricsOptionsTest {
 
-    private static <T> T parsed(Class<T> type, String... args) {
-        CommandLine.ParseResult r = new CommandLine(new Berth()).parseArgs(args);
-        while (r.hasSubcommand()) {
-            r = r.subcommand();
-        }
-        return type.cast(r.commandSpec().userObject());
-    }
-
     @Test
     void workerAndProxyMetricsAreSeparateOptions() {
-        WorkerCommand w = parsed(WorkerCommand.class, "worker", "--id", "w1", "--controllers", "127.0.0.1:7071",
+        WorkerCommand w = ParsedCommand.of(WorkerCommand.class, "worker", "--id", "w1", "--controllers", "127.0.0.1:7071",
                 "--worker-metrics", "127.0.0.1:9101", "--metrics", "127.0.0.1:9100");
         assertEquals(new InetSocketAddress("127.0.0.1", 9101), w.workerMetrics);
         assertEquals(new InetSocketAddress("127.0.0.1", 9100), w.proxy.metrics);
 
-        WorkerCommand none = parsed(WorkerCommand.class, "worker", "--id", "w1", "--controllers", "127.0.0.1:7071");
+        WorkerCommand none = ParsedCommand.of(WorkerCommand.class, "worker", "--id", "w1",
+                "--controllers", "127.0.0.1:7071");
         assertNull(none.workerMetrics);
 
-        StandaloneCommand s = parsed(StandaloneCommand.class, "standalone", "--worker-metrics", "127.0.0.1:9101");
+        StandaloneCommand s = ParsedCommand.of(StandaloneCommand.class, "standalone", "--worker-metrics", "127.0.0.1:9101");
         assertEquals(new InetSocketAddress("127.0.0.1", 9101), s.workerMetrics);
     }
 

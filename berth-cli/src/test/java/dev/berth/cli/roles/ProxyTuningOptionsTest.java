@@ -15,19 +15,11 @@ import picocli.CommandLine;
 
 /** The proxy's timeouts and size limits on the command line. */
 class ProxyTuningOptionsTest {
-    private static ProxyOptions proxyOptions(String... args) {
-        CommandLine.ParseResult r = new CommandLine(new Berth()).parseArgs(args);
-        while (r.hasSubcommand()) {
-            r = r.subcommand();
-        }
-        return ((ProxyCommand) r.commandSpec().userObject()).proxy;
-    }
-
     private static ProxyConfig config(String... extra) {
         String[] args = new String[5 + extra.length];
         System.arraycopy(new String[] {"proxy", "--id", "p1", "--controllers", "127.0.0.1:7071"}, 0, args, 0, 5);
         System.arraycopy(extra, 0, args, 5, extra.length);
-        return proxyOptions(args).toConfig();
+        return ParsedCommand.proxyOptions(args).toConfig();
     }
 
     @Test
@@ -59,9 +51,11 @@ class ProxyTuningOptionsTest {
 
     @Test
     void outOfRangeLimitsAreRefusedWithTheirRange() {
-        IllegalArgumentException small = assertThrows(IllegalArgumentException.class, () -> config("--max-header-bytes", "100"));
+        IllegalArgumentException small = assertThrows(IllegalArgumentException.class,
+                () -> config("--max-header-bytes", "100"));
         assertTrue(small.getMessage().contains("1024 to 1048576"), small.getMessage());
-        IllegalArgumentException negative = assertThrows(IllegalArgumentException.class, () -> config("--max-body-bytes", "-1"));
+        IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+                () -> config("--max-body-bytes", "-1"));
         assertTrue(negative.getMessage().contains("0 (no limit)"), negative.getMessage());
     }
 

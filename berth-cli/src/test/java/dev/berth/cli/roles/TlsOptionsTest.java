@@ -25,17 +25,10 @@ class TlsOptionsTest {
         return new Run(cmd.execute(args), out.toString(), err.toString());
     }
 
-    private static <T> T parsed(Class<T> type, String... args) {
-        CommandLine.ParseResult r = Berth.commandLine().parseArgs(args);
-        while (r.hasSubcommand()) {
-            r = r.subcommand();
-        }
-        return type.cast(r.commandSpec().userObject());
-    }
-
     @Test
     void noneMeansPlaintext() {
-        assertNull(parsed(WorkerCommand.class, "worker", "--id", "w", "--controllers", "127.0.0.1:7071").controllers.tls);
+        assertNull(ParsedCommand.of(WorkerCommand.class, "worker", "--id", "w", "--controllers", "127.0.0.1:7071")
+                .controllers.tls);
         assertNull(TlsOptions.toNodeTls(null));
     }
 
