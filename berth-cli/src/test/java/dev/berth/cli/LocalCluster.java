@@ -10,10 +10,8 @@ import dev.berth.controller.state.Command;
 import dev.berth.model.Endpoint;
 import dev.berth.model.Instance;
 import dev.berth.model.InstanceState;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.berth.testing.Ports;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,7 +35,7 @@ final class LocalCluster implements AutoCloseable {
     }
 
     LocalCluster(Path dataDir, String token) {
-        store = new RaftStateStore(new RaftConfig("c1", List.of(new RaftConfig.Peer("c1", "127.0.0.1:" + freePort())),
+        store = new RaftStateStore(new RaftConfig("c1", List.of(new RaftConfig.Peer("c1", "127.0.0.1:" + Ports.free())),
                 dataDir, RaftConfig.DEFAULT_SNAPSHOT_THRESHOLD));
         long now = System.currentTimeMillis();
         store.commit(new Command.RegisterWorker("w1", "127.0.0.1:1", 100, now, now + Duration.ofHours(1).toMillis()));
@@ -67,14 +65,6 @@ final class LocalCluster implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -7,10 +7,8 @@ import dev.berth.controller.service.ControllerSettings;
 import dev.berth.controller.service.InstanceService;
 import dev.berth.controller.service.TemplateService;
 import dev.berth.controller.state.Command;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.berth.testing.Ports;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,7 +28,7 @@ final class TestCluster implements AutoCloseable {
     volatile IntSupplier workerStreams = () -> 0;
 
     TestCluster(Path dataDir, String token) {
-        RaftConfig config = new RaftConfig("c1", List.of(new RaftConfig.Peer("c1", "127.0.0.1:" + freePort())),
+        RaftConfig config = new RaftConfig("c1", List.of(new RaftConfig.Peer("c1", "127.0.0.1:" + Ports.free())),
                 dataDir, RaftConfig.DEFAULT_SNAPSHOT_THRESHOLD);
         store = new RaftStateStore(config);
         metrics = new ControllerMetrics(store, () -> routeWatchers.getAsInt(), () -> workerStreams.getAsInt());
@@ -45,14 +43,6 @@ final class TestCluster implements AutoCloseable {
         metrics.register(api.router());
         api.start();
         baseUrl = "http://127.0.0.1:" + api.port();
-    }
-
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     @Override

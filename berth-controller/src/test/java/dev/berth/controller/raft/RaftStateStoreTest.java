@@ -9,8 +9,7 @@ import dev.berth.controller.state.CommandResult;
 import dev.berth.controller.state.Fixtures;
 import dev.berth.controller.state.StateChange;
 import dev.berth.model.InstanceState;
-import java.io.IOException;
-import java.net.ServerSocket;
+import dev.berth.testing.Ports;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,19 +23,13 @@ class RaftStateStoreTest {
     @TempDir
     Path dir;
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     private RaftConfig config(int port, long snapshotThreshold) {
         return new RaftConfig("c1", List.of(new RaftConfig.Peer("c1", "127.0.0.1:" + port)), dir, snapshotThreshold);
     }
 
     @Test
     void commitsAppliesAndRecoversAfterRestart() throws Exception {
-        int port = freePort();
+        int port = Ports.free();
         List<StateChange> seen = new CopyOnWriteArrayList<>();
         try (RaftStateStore store = new RaftStateStore(config(port, RaftConfig.DEFAULT_SNAPSHOT_THRESHOLD))) {
             store.readAndSubscribe(s -> null, seen::add);
@@ -58,7 +51,7 @@ class RaftStateStoreTest {
 
     @Test
     void recoversFromASnapshotWhenTheLogWasCompacted() throws Exception {
-        int port = freePort();
+        int port = Ports.free();
         try (RaftStateStore store = new RaftStateStore(config(port, 5))) {
             store.commit(new Command.PutTemplate(Fixtures.template("whoami"))).orThrow();
             store.commit(Fixtures.worker("w1")).orThrow();

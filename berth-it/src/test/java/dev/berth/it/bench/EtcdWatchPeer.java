@@ -1,8 +1,8 @@
 package dev.berth.it.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.berth.it.support.Ports;
 import dev.berth.model.json.BerthJson;
+import dev.berth.testing.Ports;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

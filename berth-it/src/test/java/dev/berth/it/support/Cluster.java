@@ -1,6 +1,7 @@
 package dev.berth.it.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.testing.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

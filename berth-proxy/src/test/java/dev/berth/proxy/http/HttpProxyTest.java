@@ -12,9 +12,9 @@ import dev.berth.model.RouteKey;
 import dev.berth.proxy.routing.RouteTable;
 import dev.berth.proxy.routing.RouteTableHolder;
 import dev.berth.proxy.testutil.H2cClient;
-import dev.berth.proxy.testutil.Ports;
 import dev.berth.proxy.testutil.RawHttp;
 import dev.berth.proxy.testutil.TestBackend;
+import dev.berth.testing.Ports;
 import io.netty.handler.codec.http.HttpMethod;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +42,7 @@ class HttpProxyTest {
         backend = new TestBackend();
         routes = new RouteTableHolder(RouteTable.of(1, List.of(
                 new Route(RouteKey.http(HOST), "inst-1", backend.endpoint()),
-                new Route(RouteKey.http(DEAD), "inst-dead", new Endpoint("127.0.0.1", Ports.closedPort())))));
+                new Route(RouteKey.http(DEAD), "inst-dead", new Endpoint("127.0.0.1", Ports.closed())))));
         proxy = new ProxyServer(ProxyConfig.builder()
                 .entrypoint(Entrypoint.http("web", "127.0.0.1", 0))
                 .eventLoopThreads(2)

@@ -14,7 +14,7 @@ import dev.berth.proxy.routing.RouteTable;
 import dev.berth.proxy.routing.RouteTableHolder;
 import dev.berth.proxy.testutil.Await;
 import dev.berth.proxy.testutil.EchoServers;
-import dev.berth.proxy.testutil.Ports;
+import dev.berth.testing.Ports;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -33,11 +33,8 @@ class TcpProxyTest {
     void tcpRoutesOpenListenersAndSpliceBytes() throws Exception {
         try (EchoServers servers = new EchoServers()) {
             int echo = servers.tcpEcho();
-            int p1 = Ports.freePort();
-            int p2 = Ports.freePort();
-            while (p2 == p1) {
-                p2 = Ports.freePort();
-            }
+            int p1 = Ports.free();
+            int p2 = Ports.free(); // never the same port twice
             int second = p2;
             int lo = Math.min(p1, p2);
             int hi = Math.max(p1, p2);
@@ -81,7 +78,7 @@ class TcpProxyTest {
                 }
 
                 // A route to a dead backend: the client connection is closed, nothing hangs.
-                int dead = Ports.closedPort();
+                int dead = Ports.closed();
                 routes.update(t -> t.apply(3, false,
                         List.of(new Route(RouteKey.tcp(second), "i2", new Endpoint("127.0.0.1", dead))), List.of()));
                 try (Socket s = new Socket(InetAddress.getLoopbackAddress(), p2)) {

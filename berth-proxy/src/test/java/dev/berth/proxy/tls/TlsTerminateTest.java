@@ -13,8 +13,8 @@ import dev.berth.proxy.http.TlsConfig;
 import dev.berth.proxy.routing.RouteTable;
 import dev.berth.proxy.routing.RouteTableHolder;
 import dev.berth.proxy.testutil.EchoServers;
-import dev.berth.proxy.testutil.Ports;
 import dev.berth.proxy.testutil.ServingCerts;
+import dev.berth.testing.Ports;
 import dev.berth.testing.TestCertificates;
 import dev.berth.testing.TlsClients;
 import java.io.BufferedReader;
@@ -205,7 +205,7 @@ class TlsTerminateTest {
         int plainEcho = echo.tcpEcho();
         routes.set(RouteTable.of(1, List.of(
                 new Route(RouteKey.tls(CHALLENGE), "i1", new Endpoint("127.0.0.1", plainEcho), true),
-                new Route(RouteKey.tls(DOWN), "i2", new Endpoint("127.0.0.1", Ports.closedPort()), true))));
+                new Route(RouteKey.tls(DOWN), "i2", new Endpoint("127.0.0.1", Ports.closed()), true))));
         start(TlsConfig.of(List.of()));
         assertThrows(IOException.class, () -> connect(CHALLENGE).close(), "no certificate at all: closed");
 

@@ -1,19 +1,26 @@
-package dev.berth.it.support;
+package dev.berth.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
- * Free loopback ports for the processes a test starts. The kernel may hand the same ephemeral
+ * Loopback ports for tests: free ones for the listeners a test starts, and closed ones for
+ * backends that must refuse connections. The kernel may hand the same ephemeral
  * port out twice in a row once it is closed again, so a port is never given twice in one run:
  * two listeners of one node (its API and its Raft port, say) must not collide.
  */
 public final class Ports {
     private static final Set<Integer> GIVEN = new HashSet<>();
+    /** Kept bound for the rest of the test JVM, so a closed port cannot be handed out again. */
+    private static final List<Socket> RESERVED = new ArrayList<>();
 
     private Ports() {
     }
@@ -67,5 +74,24 @@ public final class Ports {
             }
         }
         return true;
+    }
+
+    /**
+     * A loopback port nothing listens on: connecting to it is refused. It stays bound (a socket
+     * that never listens) for the life of the test JVM: a port merely released could be given to
+     * the next listener, even a proxy's own, and a route to a "dead" backend would then loop back
+     * into the proxy.
+     */
+    public static synchronized int closed() {
+        try {
+            Socket s = new Socket();
+            s.setReuseAddress(false);
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            RESERVED.add(s);
+            GIVEN.add(s.getLocalPort());
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
