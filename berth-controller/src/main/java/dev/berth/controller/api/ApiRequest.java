@@ -18,6 +18,12 @@ import java.util.Map;
 public final class ApiRequest {
     /** Templates and launch requests are small; a bigger body is a mistake or an attack. */
     public static final int MAX_BODY_BYTES = 1 << 20;
+    /**
+     * How much of a refused body is read and dropped before the 413 goes out. A server that closes
+     * with request bytes unread makes its kernel reset the connection, and the reset can destroy the
+     * 413 before the client reads it; past this bound the client does get the reset.
+     */
+    static final int MAX_DISCARDED_BYTES = 16 << 20;
 
     private final HttpExchange exchange;
     private final Map<String, String> pathParams;
@@ -69,8 +75,9 @@ public final class ApiRequest {
         String declared = exchange.getRequestHeaders().getFirst("Content-Length");
         if (declared != null) {
             try {
-                if (Long.parseLong(declared.trim()) > MAX_BODY_BYTES) {
-                    throw tooLarge();
+                long length = Long.parseLong(declared.trim());
+                if (length > MAX_BODY_BYTES) {
+                    throw tooLarge(length <= MAX_DISCARDED_BYTES);
                 }
             } catch (NumberFormatException e) {
                 throw new BerthException(ErrorCode.INVALID_REQUEST, "bad Content-Length '" + declared + "'");
@@ -80,13 +87,22 @@ public final class ApiRequest {
         try (InputStream in = exchange.getRequestBody()) {
             byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
             if (bytes.length > MAX_BODY_BYTES) {
-                throw tooLarge();
+                throw tooLarge(true);
             }
             return bytes;
         }
     }
 
-    private static BerthException tooLarge() {
+    private BerthException tooLarge(boolean discardBody) throws IOException {
+        if (discardBody) {
+            try (InputStream in = exchange.getRequestBody()) {
+                byte[] sink = new byte[16 * 1024];
+                long left = MAX_DISCARDED_BYTES;
+                for (int n; left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0; ) {
+                    left -= n;
+                }
+            }
+        }
         return new BerthException(ErrorCode.PAYLOAD_TOO_LARGE, "the body is over the limit of " + MAX_BODY_BYTES + " bytes");
     }
 

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelOutputShutdownException;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -151,6 +152,12 @@ final class BackendHandler extends ChannelInboundHandlerAdapter implements Respo
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof ChannelOutputShutdownException) {
+            // A write failed and Netty shut our output down (the pool turns auto-close off): the
+            // backend stopped reading the request, perhaps because it has answered it. The answer is
+            // read like any other; the connection ends with it and never goes back to the pool.
+            return;
+        }
         failure = cause;
         ctx.close();
     }

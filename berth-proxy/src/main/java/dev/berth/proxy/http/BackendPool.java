@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.socket.DuplexChannel;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -36,6 +37,10 @@ final class BackendPool {
                 .channel(transport.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
                 .option(ChannelOption.AUTO_READ, false)
+                // A backend may answer and close before it has read the whole request body (an
+                // instance's own 413). Its answer is in our receive buffer, so a failed write must
+                // not close the connection before that is read; see BackendHandler.exceptionCaught.
+                .option(ChannelOption.AUTO_CLOSE, false)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true);
     }
@@ -98,7 +103,7 @@ final class BackendPool {
         void release(BackendHandler h, long now) {
             Channel ch = h.channel;
             h.owner(null);
-            if (!ch.isActive() || maxIdlePerBackend == 0) {
+            if (!ch.isActive() || ((DuplexChannel) ch).isOutputShutdown() || maxIdlePerBackend == 0) {
                 ch.close();
                 return;
             }

@@ -1054,7 +1054,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             nextRequest(now);
         } else {
             state = State.CLOSED;
-            lastClientWrite.addListener(ChannelFutureListener.CLOSE);
+            closeAfter(lastClientWrite);
         }
     }
 
@@ -1117,12 +1117,22 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             }
         } else if (!keep || !keepAlive) {
             state = State.CLOSED;
-            f.addListener(ChannelFutureListener.CLOSE);
+            cancelTimer();
+            closeAfter(f);
         } else if (requestDone) {
             nextRequest(now);
         } else {
             state = State.DISCARDING;
             readClient();
+        }
+    }
+
+    /** Closes the connection once {@code lastWrite} has left, lingering if the client may still be sending. */
+    private void closeAfter(ChannelFuture lastWrite) {
+        if (requestDone) {
+            lastWrite.addListener(ChannelFutureListener.CLOSE);
+        } else {
+            LingeringClose.after(lastWrite);
         }
     }
 

@@ -175,6 +175,39 @@ class HttpHardeningTest {
     }
 
     @Test
+    void a413ReachesAClientStillSendingItsBody() throws Exception {
+        assertAnswerOutlivesTheUpload(port, HOST, "/echo", 1 << 20, 413);
+    }
+
+    /**
+     * A response that comes before the client has sent its whole body must reach it, followed by a
+     * clean end. Closing on the unread body at once makes the kernel reset the connection, and the
+     * reset can wipe the response from the client's buffers before it is read; repeated because that
+     * is a race.
+     */
+    static void assertAnswerOutlivesTheUpload(int port, String host, String path, int bodyBytes, int status)
+            throws Exception {
+        String head = "POST " + path + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Length: " + bodyBytes + "\r\n\r\n";
+        byte[] body = new byte[bodyBytes];
+        for (int i = 0; i < 20; i++) {
+            try (RawHttp c = new RawHttp(port)) {
+                Thread upload = Thread.ofVirtual().start(() -> {
+                    try {
+                        c.send(head).send(body);
+                    } catch (java.io.IOException refused) {
+                        // expected once the proxy stops reading
+                    }
+                });
+                RawHttp.Response r = c.read();
+                assertEquals(status, r.status());
+                assertEquals("close", r.header("connection"));
+                assertEquals(0, c.readSome(1).length, "the connection ends with a FIN after the response, not a reset");
+                upload.join();
+            }
+        }
+    }
+
+    @Test
     void stalledBackendIs504AfterTheTimeout() throws Exception {
         long t0 = System.nanoTime();
         RawHttp.Response r = once(RawHttp.get(HOST, "/slow?ms=3000"));
