@@ -42,27 +42,39 @@ public final class ServingCertificates {
                     + " bytes together; the limit is " + MAX_PEM_BYTES);
         }
         try {
-            List<X509Certificate> chain = PemCertificates.read(chainText);
-            PrivateKey key = PemPrivateKeys.read(keyText);
-            X509Certificate leaf = chain.get(0);
-            if (!KeyPairs.match(key, leaf.getPublicKey())) {
-                String subject = leaf.getSubjectX500Principal().getName();
-                String certificateAlgorithm = leaf.getPublicKey().getAlgorithm();
-                throw new IllegalArgumentException(key.getAlgorithm().equals(certificateAlgorithm)
-                        ? "key: is not the key of the certificate (" + subject + ")"
-                        : "key: is an " + key.getAlgorithm() + " key, but the certificate (" + subject + ") has an "
-                                + certificateAlgorithm + " key");
-            }
-            List<String> names = CertificateNames.of(leaf);
-            if (names.isEmpty()) {
-                throw new IllegalArgumentException("certificate: names no host (no DNS subject alternative name, no CN)");
-            }
-            ServingCertificate stored = new ServingCertificate(name, chainText, keyText, names,
-                    leaf.getNotAfter().getTime(), fingerprint(leaf));
-            return new Parsed(stored, chain, key);
+            return parse(name, chainText, keyText);
         } catch (IllegalArgumentException e) {
             throw new BerthException(ErrorCode.INVALID_CERTIFICATE, e.getMessage());
         }
+    }
+
+    /**
+     * The checks of {@link #read} without its size limit, for PEM files a proxy is configured with
+     * (where the operator decides what a file holds).
+     *
+     * @throws IllegalArgumentException saying what is wrong
+     */
+    public static Parsed parse(String name, String certificatePem, String keyPem) {
+        String chainText = certificatePem == null ? "" : certificatePem;
+        String keyText = keyPem == null ? "" : keyPem;
+        List<X509Certificate> chain = PemCertificates.read(chainText);
+        PrivateKey key = PemPrivateKeys.read(keyText);
+        X509Certificate leaf = chain.get(0);
+        if (!KeyPairs.match(key, leaf.getPublicKey())) {
+            String subject = leaf.getSubjectX500Principal().getName();
+            String certificateAlgorithm = leaf.getPublicKey().getAlgorithm();
+            throw new IllegalArgumentException(key.getAlgorithm().equals(certificateAlgorithm)
+                    ? "key: is not the key of the certificate (" + subject + ")"
+                    : "key: is an " + key.getAlgorithm() + " key, but the certificate (" + subject + ") has an "
+                            + certificateAlgorithm + " key");
+        }
+        List<String> names = CertificateNames.of(leaf);
+        if (names.isEmpty()) {
+            throw new IllegalArgumentException("certificate: names no host (no DNS subject alternative name, no CN)");
+        }
+        ServingCertificate stored = new ServingCertificate(name, chainText, keyText, names,
+                leaf.getNotAfter().getTime(), fingerprint(leaf));
+        return new Parsed(stored, chain, key);
     }
 
     /** SHA-256 of the certificate's DER, as {@code openssl x509 -noout -fingerprint -sha256} prints it. */

@@ -11,7 +11,7 @@ import java.util.Objects;
  * The control plane's certificates (in the route table) are served too; with no pairs at all,
  * they are the only ones.
  *
- * @param certificates   PEM certificate chain + PEM private key (PKCS#8 or PKCS#1) per entry; may be empty
+ * @param certificates   PEM certificate chain + PEM private key (PKCS#8, PKCS#1 or SEC1) per entry; may be empty
  * @param reloadInterval how often to look for changed files; zero disables hot reload
  * @param enableHttp2    offer h2 by ALPN (else only http/1.1)
  */

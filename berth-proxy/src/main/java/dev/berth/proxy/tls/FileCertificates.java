@@ -1,17 +1,13 @@
 package dev.berth.proxy.tls;
 
-import dev.berth.model.certs.CertificateNames;
+import dev.berth.model.certs.ServingCertificates;
 import dev.berth.proxy.http.TlsConfig;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
-import java.util.Collection;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -38,31 +34,26 @@ final class FileCertificates {
         return files.isEmpty();
     }
 
-    /** Reads every pair; fails if any cannot be used. */
+    /**
+     * Reads every pair; fails if any cannot be used. The files are held to the rules of certificates
+     * stored in the control plane (one parser for both): PKCS#8, PKCS#1 or SEC1 keys, the key must
+     * be the certificate's, and the certificate must name a host.
+     */
     Loaded load() throws IOException, CertificateException {
         List<FileTime> stamps = stamps();
         List<ServedCertificate> loaded = new ArrayList<>();
         for (TlsConfig.CertificateFiles f : files) {
-            List<String> names;
+            ServingCertificates.Parsed parsed;
             try {
-                names = CertificateNames.of(leaf(f.certChain()));
+                parsed = ServingCertificates.parse("file " + f.certChain(),
+                        Files.readString(f.certChain(), StandardCharsets.UTF_8), Files.readString(f.privateKey(), StandardCharsets.UTF_8));
             } catch (IllegalArgumentException e) {
-                throw new CertificateException(f.certChain() + ": " + e.getMessage(), e);
+                throw new CertificateException(f.certChain() + " / " + f.privateKey() + ": " + e.getMessage(), e);
             }
-            loaded.add(new ServedCertificate("file " + f.certChain(), names, contexts.fromFiles(f.certChain(), f.privateKey())));
+            loaded.add(new ServedCertificate("file " + f.certChain(), new ArrayList<>(parsed.certificate().dnsNames()),
+                    contexts.from(parsed.chain(), parsed.key())));
         }
         return new Loaded(List.copyOf(loaded), stamps);
-    }
-
-    /** The first certificate of a chain file: the one whose names it serves. */
-    private static X509Certificate leaf(Path chain) throws IOException, CertificateException {
-        try (InputStream in = Files.newInputStream(chain)) {
-            Collection<? extends Certificate> all = CertificateFactory.getInstance("X.509").generateCertificates(in);
-            if (all.isEmpty()) {
-                throw new CertificateException("no certificate in " + chain);
-            }
-            return (X509Certificate) all.iterator().next();
-        }
     }
 
     /** Whether any file changed since {@code loaded} was read. */

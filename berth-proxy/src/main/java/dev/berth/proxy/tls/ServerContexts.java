@@ -7,10 +7,6 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -45,22 +41,7 @@ final class ServerContexts {
     record Pair(SslContext https, SslContext tcp) {
     }
 
-    /** From a PEM chain file and a PEM key file (PKCS#8; PKCS#1 too where BouncyCastle is on the class path). */
-    Pair fromFiles(Path certChain, Path privateKey) throws IOException {
-        byte[] cert = Files.readAllBytes(certChain); // read once, for both contexts
-        byte[] key = Files.readAllBytes(privateKey);
-        try {
-            return new Pair(fromPem(cert, key, true), fromPem(cert, key, false));
-        } catch (IllegalArgumentException e) {
-            throw new IOException("cannot use " + certChain + " / " + privateKey + ": " + e.getMessage(), e);
-        }
-    }
-
-    private SslContext fromPem(byte[] cert, byte[] key, boolean alpn) throws SSLException {
-        return configure(SslContextBuilder.forServer(new ByteArrayInputStream(cert), new ByteArrayInputStream(key)), alpn).build();
-    }
-
-    /** From a chain and key already read (the control plane's certificates). */
+    /** From a chain and key already read and checked (ServingCertificates). */
     Pair from(List<X509Certificate> chain, PrivateKey key) throws SSLException {
         X509Certificate[] certs = chain.toArray(X509Certificate[]::new);
         return new Pair(configure(SslContextBuilder.forServer(key, certs), true).build(),

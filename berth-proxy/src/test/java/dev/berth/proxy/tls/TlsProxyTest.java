@@ -1,6 +1,7 @@
 package dev.berth.proxy.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -167,6 +168,32 @@ class TlsProxyTest {
             assertEquals("https://" + HOST + ":" + proxy.port("websecure") + "/path?q=1", r.header("location"));
             // ACME HTTP-01 stays on plain HTTP.
             assertEquals(404, c.send(RawHttp.get(HOST, "/.well-known/acme-challenge/tok")).read().status());
+        }
+    }
+
+    @Test
+    void fileKeysMayBePkcs8Pkcs1OrSec1AndMustBeTheCertificates() throws Exception {
+        int port = proxy.port("websecure");
+        Instant now = Instant.now();
+        TestCertificates.Issued rsa = TestCertificates.leaf(ca, TestCertificates.KeyType.RSA, now.minusSeconds(60), now.plusSeconds(3600), SPECIAL);
+        TestCertificates.Issued ec = TestCertificates.leaf(ca, SPECIAL);
+        int touch = 0;
+        // openssl genrsa -traditional and openssl ecparam -genkey write these; certbot and acme.sh too.
+        for (TestCertificates.Issued issued : List.of(rsa, ec)) {
+            Files.writeString(dir.resolve("special.pem"), issued.chainPem());
+            Files.writeString(dir.resolve("special.key"), issued.traditionalKeyPem());
+            Files.setLastModifiedTime(dir.resolve("special.key"), FileTime.from(now.plusSeconds(++touch * 5L)));
+            assertTrue(proxy.certificates().reloadIfChanged(), issued.traditionalKeyPem().lines().findFirst().orElseThrow());
+            try (SSLSocket s = tls(port, SPECIAL)) {
+                assertEquals(issued.cert(), peer(s));
+            }
+        }
+        // A key that is not the certificate's is refused when read, and the pair before it keeps serving.
+        Files.writeString(dir.resolve("special.key"), rsa.traditionalKeyPem());
+        Files.setLastModifiedTime(dir.resolve("special.key"), FileTime.from(now.plusSeconds(++touch * 5L)));
+        assertFalse(proxy.certificates().reloadIfChanged());
+        try (SSLSocket s = tls(port, SPECIAL)) {
+            assertEquals(ec.cert(), peer(s));
         }
     }
 
