@@ -3,6 +3,7 @@ package dev.berth.cli;
 import dev.berth.cli.client.ApiException;
 import dev.berth.cli.client.ApiUnreachableException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import picocli.CommandLine;
 
 /**
@@ -23,7 +24,8 @@ public final class ErrorReporter implements CommandLine.IExecutionExceptionHandl
             String hint = "unauthorized".equals(a.code()) ? "; pass --token or set BERTH_TOKEN" : "";
             err.println("error: " + message + " (" + a.code() + ")" + hint);
             code = ExitCodes.FAILED;
-        } else if (e instanceof ApiUnreachableException | e instanceof CliException) {
+        } else if (e instanceof ApiUnreachableException | e instanceof CliException | e instanceof UncheckedIOException) {
+            // UncheckedIOException: a node that cannot start (an address in use), its message written to say so.
             err.println("error: " + e.getMessage());
             code = e instanceof CliException c ? c.exitCode() : ExitCodes.FAILED;
         } else {

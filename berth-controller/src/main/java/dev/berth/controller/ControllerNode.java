@@ -44,7 +44,17 @@ public final class ControllerNode implements AutoCloseable {
         this.config = config;
     }
 
+    /** Starts Raft, gRPC and the API; if any part cannot start, the parts already up are closed again. */
     public ControllerNode start() {
+        try {
+            return startParts();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private ControllerNode startParts() {
         store = new RaftStateStore(config.raft(), config.tls());
         LeaseKeeper leases = new LeaseKeeper(store, config.settings().workerLease(), clock);
         Reaper reaper = new Reaper(store, config.settings().retention(), clock);
@@ -78,7 +88,11 @@ public final class ControllerNode implements AutoCloseable {
                         .addService(workers).addService(routes).build().start());
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("could not start the controller's gRPC server on " + config.grpc(), e);
+            // grpc-netty says "Failed to bind to address"; the reason is its cause's message.
+            String why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : e.getMessage();
+            String where = config.grpc() == null ? "in-process " + config.inProcessName()
+                    : config.grpc().getHostString() + ":" + config.grpc().getPort();
+            throw new UncheckedIOException("cannot listen for gRPC on " + where + ": " + why.replaceFirst("^bind\\(\\.\\.\\) failed with error\\(-?\\d+\\): ", ""), e);
         }
         InstanceService instances = new InstanceService(store, config.settings(), clock);
         TemplateService templates = new TemplateService(store, config.settings());

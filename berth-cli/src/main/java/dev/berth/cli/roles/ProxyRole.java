@@ -1,6 +1,8 @@
 package dev.berth.cli.roles;
 
+import dev.berth.cli.CliException;
 import dev.berth.proxy.ProxyNode;
+import dev.berth.proxy.ProxyStartException;
 import dev.berth.proxy.watch.RouteWatcher;
 import io.grpc.Channel;
 import java.nio.file.Path;
@@ -26,7 +28,11 @@ final class ProxyRole {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         ProxyNode node = new ProxyNode(settings);
-        node.start();
+        try {
+            node.start();
+        } catch (ProxyStartException e) {
+            throw new CliException(e.getMessage());
+        }
         return node;
     }
 }

@@ -46,7 +46,8 @@ public final class ApiServer implements AutoCloseable {
         try {
             this.server = HttpServer.create(bind, 0);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen for the API on " + bind + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot listen for the API on " + bind.getHostString() + ":" + bind.getPort()
+                    + ": " + e.getMessage(), e);
         }
         server.setExecutor(executor);
         server.createContext("/", new ApiDispatcher(router, new BearerAuth(apiToken)));

@@ -11,6 +11,8 @@ import dev.berth.controller.store.StateStore;
 import dev.berth.model.BerthException;
 import dev.berth.model.ErrorCode;
 import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.InetSocketAddress;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -84,10 +86,12 @@ public final class RaftStateStore implements StateStore {
         }
         this.group = RaftGroup.valueOf(GROUP_ID, config.peers().stream()
                 .map(p -> RaftPeer.newBuilder().setId(p.id()).setAddress(p.address()).build()).toList());
+        InetSocketAddress raftAddress = NetUtils.createSocketAddr(config.self().address());
+        checkFree(raftAddress);
         RaftProperties props = new RaftProperties();
         RaftServerConfigKeys.setStorageDir(props, List.of(config.dataDir().resolve("raft").toFile()));
-        GrpcConfigKeys.Server.setPort(props, NetUtils.createSocketAddr(config.self().address()).getPort());
-        GrpcConfigKeys.Server.setHost(props, NetUtils.createSocketAddr(config.self().address()).getHostString());
+        GrpcConfigKeys.Server.setPort(props, raftAddress.getPort());
+        GrpcConfigKeys.Server.setHost(props, raftAddress.getHostString());
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, config.snapshotThreshold());
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(props, true);
@@ -119,6 +123,20 @@ public final class RaftStateStore implements StateStore {
             throw new UncheckedIOException("could not start Raft node " + config.nodeId(), e);
         }
         this.client = newClient(group);
+    }
+
+    /**
+     * Ratis ends the JVM (System.exit, with a stack trace) when its port is taken. Trying the
+     * address first turns the common case into an error that says what to fix.
+     */
+    private static void checkFree(InetSocketAddress address) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(address);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen for Raft on " + address.getHostString() + ":" + address.getPort()
+                    + ": " + e.getMessage(), e);
+        }
     }
 
     private RaftClient newClient(RaftGroup peers) {

@@ -1,5 +1,6 @@
 package dev.berth.proxy.http;
 
+import dev.berth.proxy.ProxyStartException;
 import dev.berth.proxy.metrics.PrometheusMetrics;
 import dev.berth.proxy.metrics.ProxyMetrics;
 import dev.berth.proxy.routing.RouteTableHolder;
@@ -12,6 +13,7 @@ import java.security.cert.CertificateException;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
@@ -107,7 +109,7 @@ public final class ProxyServer implements AutoCloseable {
             }
         } catch (IOException | CertificateException ex) {
             close();
-            throw new IllegalStateException("cannot load TLS certificates: " + ex.getMessage(), ex);
+            throw new ProxyStartException("cannot load TLS certificates: " + ex.getMessage(), ex);
         } catch (RuntimeException | InterruptedException ex) {
             close();
             throw ex;
@@ -124,7 +126,14 @@ public final class ProxyServer implements AutoCloseable {
                 init.accept(ch);
             }
         });
-        Channel ch = b.bind(new InetSocketAddress(e.host(), e.port())).sync().channel();
+        ChannelFuture bound = b.bind(new InetSocketAddress(e.host(), e.port())).await();
+        if (!bound.isSuccess()) {
+            Throwable cause = bound.cause();
+            String why = cause.getMessage() == null ? cause.toString()
+                    : cause.getMessage().replaceFirst("^bind\\(\\.\\.\\) failed with error\\(-?\\d+\\): ", ""); // epoll's prefix
+            throw new ProxyStartException("cannot listen on " + e.host() + ":" + e.port() + " (entrypoint '" + e.name() + "'): " + why, cause);
+        }
+        Channel ch = bound.channel();
         serverChannels.add(ch);
         ports.put(e.name(), ((InetSocketAddress) ch.localAddress()).getPort());
     }

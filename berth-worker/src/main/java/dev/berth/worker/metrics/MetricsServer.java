@@ -33,7 +33,8 @@ public final class MetricsServer implements AutoCloseable {
         try {
             server = HttpServer.create(bind, 0);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen for metrics on " + bind + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot listen for metrics on " + bind.getHostString() + ":" + bind.getPort()
+                    + ": " + e.getMessage(), e);
         }
         server.setExecutor(executor);
         server.createContext("/", this::handle);
