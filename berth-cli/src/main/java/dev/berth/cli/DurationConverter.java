@@ -19,4 +19,16 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
         }
         return d;
     }
+
+    /** The same, where {@code 0s} means "not at all" (a shutdown grace). */
+    public static final class ZeroAllowed implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            try {
+                return Durations.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
 }

@@ -103,6 +103,11 @@ public final class ProxyNode implements AutoCloseable {
             watcher.close();
             watcher = null;
         }
-        server.close();
+        try {
+            server.shutdown(settings.proxy().shutdownGrace());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.close();
+        }
     }
 }

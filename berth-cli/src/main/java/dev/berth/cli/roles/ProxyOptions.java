@@ -76,6 +76,11 @@ public final class ProxyOptions {
                     + " (default: ${DEFAULT-VALUE}).")
     Duration tunnelIdleTimeout;
 
+    @Option(names = "--shutdown-grace", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.ZeroAllowed.class,
+            description = "On SIGTERM, how long requests under way and open tunnels may take to finish; new connections"
+                    + " are refused at once (default: ${DEFAULT-VALUE}; 0s: stop at once).")
+    Duration shutdownGrace;
+
     @Option(names = "--max-header-bytes", paramLabel = "BYTES", defaultValue = "16384",
             description = "Largest request field block; larger gets 431 (default: ${DEFAULT-VALUE}).")
     int maxHeaderBytes;
@@ -100,6 +105,7 @@ public final class ProxyOptions {
                 .idleTimeout(idleTimeout)
                 .backendTimeout(backendTimeout)
                 .tunnelIdleTimeout(tunnelIdleTimeout)
+                .shutdownGrace(shutdownGrace)
                 .maxHeaderSize(maxHeaderBytes)
                 .maxRequestBodyBytes(maxBodyBytes);
         if (https == null && !httpsCerts.isEmpty()) {

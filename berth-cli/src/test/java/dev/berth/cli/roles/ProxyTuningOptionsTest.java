@@ -31,6 +31,7 @@ class ProxyTuningOptionsTest {
         assertEquals(lib.idleTimeout(), cli.idleTimeout());
         assertEquals(lib.backendTimeout(), cli.backendTimeout());
         assertEquals(lib.tunnelIdleTimeout(), cli.tunnelIdleTimeout());
+        assertEquals(lib.shutdownGrace(), cli.shutdownGrace());
         assertEquals(lib.maxHeaderSize(), cli.maxHeaderSize());
         assertEquals(lib.maxRequestBodyBytes(), cli.maxRequestBodyBytes());
     }
@@ -39,7 +40,7 @@ class ProxyTuningOptionsTest {
     void flagsReachTheProxyConfig() {
         ProxyConfig c = config("--connect-timeout", "2s", "--header-timeout", "3s", "--idle-timeout", "90s",
                 "--backend-timeout", "5m", "--tunnel-idle-timeout", "1h", "--max-header-bytes", "32768",
-                "--max-body-bytes", "1048576");
+                "--max-body-bytes", "1048576", "--shutdown-grace", "30s");
         assertEquals(Duration.ofSeconds(2), c.connectTimeout());
         assertEquals(Duration.ofSeconds(3), c.requestHeaderTimeout());
         assertEquals(Duration.ofSeconds(90), c.idleTimeout());
@@ -47,6 +48,8 @@ class ProxyTuningOptionsTest {
         assertEquals(Duration.ofHours(1), c.tunnelIdleTimeout());
         assertEquals(32768, c.maxHeaderSize());
         assertEquals(1048576, c.maxRequestBodyBytes());
+        assertEquals(Duration.ofSeconds(30), c.shutdownGrace());
+        assertEquals(Duration.ZERO, config("--shutdown-grace", "0s").shutdownGrace(), "0s: stop at once");
     }
 
     @Test

@@ -36,6 +36,9 @@ final class Http2Pipeline {
                 .initialSettings(Http2Settings.defaultSettings()
                         .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
                         .maxHeaderListSize(c.maxHeaderSize()))
+                // A close sends GOAWAY, then waits this long for the streams under way (the builder's
+                // default is 0: cut them at once), as a graceful stop does for HTTP/1 exchanges.
+                .gracefulShutdownTimeoutMillis(c.shutdownGrace().toMillis())
                 .build());
         p.addLast("h2-streams", new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override

@@ -146,6 +146,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private int connectSeq;
     private final ArrayDeque<HttpContent> pending = new ArrayDeque<>(1);
     private boolean clientKeepAlive;
+    /** The proxy is stopping: this connection closes after the exchange under way. */
+    private boolean draining;
     /** The body goes to the HTTP/1 client chunked (the backend's chunks, or a close-delimited body re-framed). */
     private boolean clientChunked;
     private boolean requestDone;
@@ -341,7 +343,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         seenClientProgress = clientProgress;
         request = req;
         requestDone = req.complete();
-        clientKeepAlive = http2Stream || req.keepAlive();
+        clientKeepAlive = http2Stream || (req.keepAlive() && !draining);
 
         HttpResponseStatus failure = req.failure();
         if (failure != null) {
@@ -507,6 +509,16 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == ClientConnections.DRAIN) {
+            draining = true;
+            clientKeepAlive = false; // a response not yet begun says Connection: close
+            if (state == State.AWAIT_REQUEST && firstByteAt == 0 && inbound.isEmpty()) {
+                state = State.CLOSED; // idle between requests: nothing is lost by closing now
+                cancelTimer();
+                ctx.close();
+            }
+            return;
+        }
         if (evt instanceof IdleStateEvent) {
             // h2 streams: their IdleStateHandler; HTTP/1 connections are watched by onTimer().
             boolean waitingOnBackend = state == State.PROXYING && requestDone && ctx.channel().isWritable();
@@ -1176,6 +1188,10 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     }
 
     private void nextRequest(long now) {
+        if (draining) {
+            closeClient();
+            return;
+        }
         resetExchange();
         state = State.AWAIT_REQUEST;
         idleSince = now;

@@ -25,6 +25,7 @@ import java.util.Set;
  * @param maxIdlePerBackend      pooled idle connections kept per backend and event loop (default 256: at least the
  *                               concurrency a busy route reaches, else every burst above it opens and closes connections)
  * @param tunnelIdleTimeout      WebSocket, TLS passthrough and TCP connections with no bytes either way for this long are closed
+ * @param shutdownGrace          on a graceful stop, how long exchanges under way and tunnels may take to finish
  * @param accessLog              log one line per request (logger {@code dev.berth.proxy.access})
  * @param tls                    certificates for HTTPS entrypoints, also used by TLS entrypoints for routes that
  *                               terminate TLS; {@code null} when there is none (such routes are then refused)
@@ -43,6 +44,7 @@ public record ProxyConfig(
         Duration backendPoolIdleTimeout,
         int maxIdlePerBackend,
         Duration tunnelIdleTimeout,
+        Duration shutdownGrace,
         boolean accessLog,
         TlsConfig tls) {
 
@@ -63,6 +65,9 @@ public record ProxyConfig(
         Objects.requireNonNull(backendTimeout);
         Objects.requireNonNull(backendPoolIdleTimeout);
         Objects.requireNonNull(tunnelIdleTimeout);
+        if (shutdownGrace.isNegative()) {
+            throw new IllegalArgumentException("negative shutdown grace");
+        }
         if (eventLoopThreads < 0 || maxInitialLineLength <= 0 || maxHeaderSize <= 0 || maxRequestBodyBytes < 0
                 || maxIdlePerBackend < 0) {
             throw new IllegalArgumentException("negative or zero limits in proxy config");
@@ -88,6 +93,7 @@ public record ProxyConfig(
         b.backendPoolIdleTimeout = backendPoolIdleTimeout;
         b.maxIdlePerBackend = maxIdlePerBackend;
         b.tunnelIdleTimeout = tunnelIdleTimeout;
+        b.shutdownGrace = shutdownGrace;
         b.accessLog = accessLog;
         b.tls = tls;
         return b;
@@ -107,6 +113,7 @@ public record ProxyConfig(
         private Duration backendPoolIdleTimeout = Duration.ofSeconds(30);
         private int maxIdlePerBackend = 256;
         private Duration tunnelIdleTimeout = Duration.ofMinutes(10);
+        private Duration shutdownGrace = Duration.ofSeconds(10);
         private boolean accessLog;
         private TlsConfig tls;
 
@@ -180,6 +187,11 @@ public record ProxyConfig(
             return this;
         }
 
+        public Builder shutdownGrace(Duration d) {
+            shutdownGrace = d;
+            return this;
+        }
+
         public Builder accessLog(boolean b) {
             accessLog = b;
             return this;
@@ -193,7 +205,7 @@ public record ProxyConfig(
         public ProxyConfig build() {
             return new ProxyConfig(entrypoints, eventLoopThreads, nativeTransport, connectTimeout, idleTimeout,
                     requestHeaderTimeout, backendTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes,
-                    backendPoolIdleTimeout, maxIdlePerBackend, tunnelIdleTimeout, accessLog, tls);
+                    backendPoolIdleTimeout, maxIdlePerBackend, tunnelIdleTimeout, shutdownGrace, accessLog, tls);
         }
     }
 }

@@ -9,7 +9,14 @@ import dev.berth.proxy.tcp.TcpPortManager;
 import dev.berth.proxy.tls.CertificateStore;
 import dev.berth.proxy.tls.SniRouter;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.security.cert.CertificateException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -17,12 +24,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,7 @@ public final class ProxyServer implements AutoCloseable {
     private final List<Channel> serverChannels = new ArrayList<>();
     private final Map<String, TcpPortManager> tcpManagers = new LinkedHashMap<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final ClientConnections clients = new ClientConnections();
     private EventLoopGroup group;
     private ProxyContext context;
     private BackendConnector tunnels;
@@ -77,7 +79,7 @@ public final class ProxyServer implements AutoCloseable {
             // Non-HTTP entrypoints first, so an HTTP entrypoint knows where to redirect to.
             for (Entrypoint e : config.entrypoints()) {
                 switch (e.kind()) {
-                    case HTTPS -> bind(e, serverBootstrap(), ch -> ch.pipeline().addLast("sni", new SniRouter(routes,
+                    case HTTPS -> bind(e, clientServerBootstrap(), ch -> ch.pipeline().addLast("sni", new SniRouter(routes,
                             certificates, tunnels, () -> new HttpsProtocolSelector(context, e.name()), handshakeMillis())));
                     // Passthrough by SNI; routes of tcp ports with "tls: terminate" are terminated with the HTTPS certificates.
                     case TLS -> bind(e, tunnelServerBootstrap(), ch -> ch.pipeline().addLast("sni",
@@ -104,7 +106,7 @@ public final class ProxyServer implements AutoCloseable {
             for (Entrypoint e : config.entrypoints()) {
                 if (e.kind() == Entrypoint.Kind.HTTP) {
                     int redirect = e.redirectToHttps() ? redirectPort : -1;
-                    bind(e, serverBootstrap(), ch -> HttpChannelInitializer.addCleartext(ch, context, e.name(), redirect));
+                    bind(e, clientServerBootstrap(), ch -> HttpChannelInitializer.addCleartext(ch, context, e.name(), redirect));
                 }
             }
         } catch (IOException | CertificateException ex) {
@@ -155,6 +157,11 @@ public final class ProxyServer implements AutoCloseable {
         return certificates;
     }
 
+    /** Listeners for client traffic: their connections are drained on {@link #shutdown}. */
+    private ServerBootstrap clientServerBootstrap() {
+        return serverBootstrap().handler(clients);
+    }
+
     ServerBootstrap serverBootstrap() {
         return new ServerBootstrap()
                 .group(group)
@@ -169,7 +176,7 @@ public final class ProxyServer implements AutoCloseable {
 
     /** Server sockets for byte tunnels: like HTTP ones, plus half-close so an EOF can be relayed. */
     ServerBootstrap tunnelServerBootstrap() {
-        return serverBootstrap().childOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        return clientServerBootstrap().childOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
     }
 
     /** Ports a TCP entrypoint currently listens on (one per TCP route in its range). */
@@ -203,6 +210,40 @@ public final class ProxyServer implements AutoCloseable {
 
     public ProxyConfig config() {
         return config;
+    }
+
+    /**
+     * Stops gracefully: the listeners close at once (new connections are refused), idle keep-alive
+     * connections close, exchanges under way finish with {@code Connection: close} (HTTP/2: GOAWAY,
+     * open streams finish), tunnels carry on; whatever is still open after {@code grace} is cut by
+     * {@link #close}. Routes keep being served as they are meanwhile.
+     */
+    public void shutdown(Duration grace) throws InterruptedException {
+        synchronized (this) {
+            if (group == null) {
+                return;
+            }
+            closeListeners();
+        }
+        int open = clients.size();
+        if (open > 0 && !grace.isZero()) {
+            log.info("stopping: draining {} client connections for up to {} ms", open, grace.toMillis());
+            if (!clients.drain(grace)) {
+                log.info("stopping: {} client connections still open after {} ms are cut", clients.size(), grace.toMillis());
+            }
+        }
+        close();
+    }
+
+    private void closeListeners() {
+        for (AutoCloseable c : closeables) {
+            if (c instanceof TcpPortManager m) {
+                m.close();
+            }
+        }
+        for (Channel ch : serverChannels) {
+            ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
     }
 
     @Override
