@@ -86,6 +86,7 @@ class TlsProxyTest {
                         new TlsConfig.CertificateFiles(dir.resolve("special.pem"), dir.resolve("special.key"))),
                         Duration.ZERO, true))
                 .eventLoopThreads(2)
+                .maxRequestBodyBytes(1 << 20)
                 .build(), routes);
         proxy.start();
     }
@@ -194,6 +195,28 @@ class TlsProxyTest {
         assertFalse(proxy.certificates().reloadIfChanged());
         try (SSLSocket s = tls(port, SPECIAL)) {
             assertEquals(ec.cert(), peer(s));
+        }
+    }
+
+    @Test
+    void a413ReachesAnUploadingClientOverTlsAndTheEndIsCloseNotify() throws Exception {
+        // Over TLS the lingering close cannot half-close (after close_notify nothing more is read):
+        // the proxy drops what the client still sends, then closes with close_notify once it is quiet.
+        try (SSLSocket s = tls(proxy.port("websecure"), HOST); RawHttp c = new RawHttp(s)) {
+            byte[] body = new byte[4 << 20];
+            Thread upload = Thread.ofVirtual().start(() -> {
+                try {
+                    c.send("POST /echo HTTP/1.1\r\nHost: " + HOST + "\r\nContent-Length: " + body.length + "\r\n\r\n").send(body);
+                } catch (java.io.IOException refused) {
+                    // the proxy may close before the last bytes
+                }
+            });
+            RawHttp.Response r = c.read();
+            assertEquals(413, r.status());
+            assertEquals("close", r.header("connection"));
+            upload.join();
+            // requireCloseNotify (see the pom) makes an end without close_notify an SSLException here.
+            assertEquals(0, c.readSome(1).length);
         }
     }
 
