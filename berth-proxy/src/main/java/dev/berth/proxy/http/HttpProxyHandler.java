@@ -16,7 +16,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
@@ -24,7 +23,6 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -774,7 +772,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             interimResponse = true;
             if (http2Stream) {
                 ctx.write(new DefaultFullHttpResponse(head.version(), HttpResponseStatus.valueOf(code), Unpooled.EMPTY_BUFFER,
-                        headersOf(head, false), EmptyHttpHeaders.INSTANCE), ctx.voidPromise());
+                        ProxyHeaders.forHttp2(head), EmptyHttpHeaders.INSTANCE), ctx.voidPromise());
             } else {
                 ByteBuf out = ctx.alloc().buffer(head.headLength());
                 head.writeRawHead(out);
@@ -810,7 +808,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         }
         clientChunked = !bodyless && (head.chunked() || reChunk);
         if (http2Stream) {
-            ctx.write(new DefaultHttpResponse(head.version(), HttpResponseStatus.valueOf(code), headersOf(head, false)),
+            ctx.write(new DefaultHttpResponse(head.version(), HttpResponseStatus.valueOf(code), ProxyHeaders.forHttp2(head)),
                     ctx.voidPromise());
         } else {
             writeResponseHead(head, false, reChunk);
@@ -850,16 +848,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     }
 
     /** The head as Netty headers, for h2 streams (whose codec wants objects). */
-    private static HttpHeaders headersOf(ResponseParser head, boolean upgrade) {
-        HttpHeaders h = new DefaultHttpHeaders();
-        for (int i = 0, n = head.fieldCount(); i < n; i++) {
-            if (!ProxyHeaders.dropFromResponse(head, i, upgrade)) {
-                h.add(head.fieldName(i), head.fieldValue(i));
-            }
-        }
-        return h;
-    }
-
     @Override
     public void onBackendContent(ByteBuf payload) {
         if (state != State.PROXYING || interimResponse) {
@@ -921,7 +909,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         if (http2Stream) {
             LastHttpContent last = LastHttpContent.EMPTY_LAST_CONTENT;
             if (trailers != null) {
-                last = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, trailersOf(trailers));
+                last = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, ProxyHeaders.trailersForHttp2(trailers));
                 trailers.release();
             }
             ctx.write(last, ctx.voidPromise());
@@ -951,19 +939,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         } else {
             completeExchange();
         }
-    }
-
-    /** Raw trailer lines as Netty headers, for h2 streams. */
-    private static HttpHeaders trailersOf(ByteBuf raw) {
-        HttpHeaders h = new DefaultHttpHeaders();
-        String text = raw.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
-        for (String line : text.split("\r?\n")) {
-            int colon = line.indexOf(':');
-            if (colon > 0) {
-                h.add(line.substring(0, colon), line.substring(colon + 1).trim());
-            }
-        }
-        return h;
     }
 
     @Override
@@ -1120,7 +1095,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         logRequest(now);
         clientFlushPending = false;
         ChannelFuture f = http2Stream ? ctx.writeAndFlush(response)
-                : ctx.writeAndFlush(encode(response, request != null && request.isHead()));
+                : ctx.writeAndFlush(LocalResponses.encode(ctx.alloc(), response, request != null && request.isHead()));
         if (http2Stream) {
             state = State.CLOSED;
             cancelTimer();
@@ -1145,33 +1120,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             lastWrite.addListener(ChannelFutureListener.CLOSE);
         } else {
             LingeringClose.after(lastWrite);
-        }
-    }
-
-    /** A response of the proxy's own, as HTTP/1 bytes (no body for HEAD, as the field values describe it). */
-    private ByteBuf encode(FullHttpResponse r, boolean head) {
-        try {
-            ByteBuf out = ctx.alloc().buffer(256 + r.content().readableBytes());
-            out.writeCharSequence(r.protocolVersion().text(), java.nio.charset.StandardCharsets.US_ASCII);
-            out.writeByte(' ');
-            out.writeCharSequence(r.status().codeAsText(), java.nio.charset.StandardCharsets.US_ASCII);
-            out.writeByte(' ');
-            out.writeCharSequence(r.status().reasonPhrase(), java.nio.charset.StandardCharsets.US_ASCII);
-            out.writeShort(ResponseParser.CRLF_SHORT);
-            for (var e = r.headers().iteratorCharSequence(); e.hasNext(); ) {
-                var field = e.next();
-                out.writeCharSequence(field.getKey(), java.nio.charset.StandardCharsets.US_ASCII);
-                out.writeShort(ResponseParser.COLON_SP_SHORT);
-                out.writeCharSequence(field.getValue(), java.nio.charset.StandardCharsets.UTF_8);
-                out.writeShort(ResponseParser.CRLF_SHORT);
-            }
-            out.writeShort(ResponseParser.CRLF_SHORT);
-            if (!head) {
-                out.writeBytes(r.content(), r.content().readerIndex(), r.content().readableBytes());
-            }
-            return out;
-        } finally {
-            r.release();
         }
     }
 

@@ -52,4 +52,34 @@ final class LocalResponses {
         }
         return b.append('\'').toString();
     }
+
+    /**
+     * A response of the proxy's own as HTTP/1 bytes (no body for HEAD, as the field values
+     * describe it); releases {@code r}.
+     */
+    static ByteBuf encode(ByteBufAllocator alloc, FullHttpResponse r, boolean head) {
+        try {
+            ByteBuf out = alloc.buffer(256 + r.content().readableBytes());
+            out.writeCharSequence(r.protocolVersion().text(), StandardCharsets.US_ASCII);
+            out.writeByte(' ');
+            out.writeCharSequence(r.status().codeAsText(), StandardCharsets.US_ASCII);
+            out.writeByte(' ');
+            out.writeCharSequence(r.status().reasonPhrase(), StandardCharsets.US_ASCII);
+            out.writeShort(ResponseParser.CRLF_SHORT);
+            for (var e = r.headers().iteratorCharSequence(); e.hasNext(); ) {
+                var field = e.next();
+                out.writeCharSequence(field.getKey(), StandardCharsets.US_ASCII);
+                out.writeShort(ResponseParser.COLON_SP_SHORT);
+                out.writeCharSequence(field.getValue(), StandardCharsets.UTF_8);
+                out.writeShort(ResponseParser.CRLF_SHORT);
+            }
+            out.writeShort(ResponseParser.CRLF_SHORT);
+            if (!head) {
+                out.writeBytes(r.content(), r.content().readerIndex(), r.content().readableBytes());
+            }
+            return out;
+        } finally {
+            r.release();
+        }
+    }
 }
