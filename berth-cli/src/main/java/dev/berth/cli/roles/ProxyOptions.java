@@ -4,6 +4,7 @@ import dev.berth.cli.DurationConverter;
 import dev.berth.proxy.http.Entrypoint;
 import dev.berth.proxy.http.ProxyConfig;
 import dev.berth.proxy.http.TlsConfig;
+import dev.berth.proxy.http.TrustedSources;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,6 +82,12 @@ public final class ProxyOptions {
                     + " are refused at once (default: ${DEFAULT-VALUE}; 0s: stop at once).")
     Duration shutdownGrace;
 
+    @Option(names = "--proxy-protocol-from", paramLabel = "CIDR", split = ",",
+            description = "Load balancers (addresses or CIDR blocks, comma-separated) whose connections start with a"
+                    + " PROXY protocol header (v1 or v2): the client it names is the one X-Forwarded-For, X-Real-IP and"
+                    + " the access log show; their connections without one are closed.")
+    List<String> proxyProtocolFrom = new ArrayList<>();
+
     @Option(names = "--max-header-bytes", paramLabel = "BYTES", defaultValue = "16384",
             description = "Largest request field block; larger gets 431 (default: ${DEFAULT-VALUE}).")
     int maxHeaderBytes;
@@ -96,6 +103,12 @@ public final class ProxyOptions {
         if (maxBodyBytes < 0) {
             throw new IllegalArgumentException("--max-body-bytes takes 0 (no limit) or more, got " + maxBodyBytes);
         }
+        TrustedSources balancers;
+        try {
+            balancers = TrustedSources.parse(proxyProtocolFrom);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--proxy-protocol-from: " + e.getMessage(), e);
+        }
         ProxyConfig.Builder b = ProxyConfig.builder()
                 .entrypoint(Entrypoint.http("http", http.getHostString(), http.getPort()).withRedirectToHttps(redirectHttps))
                 .eventLoopThreads(threads)
@@ -106,6 +119,7 @@ public final class ProxyOptions {
                 .backendTimeout(backendTimeout)
                 .tunnelIdleTimeout(tunnelIdleTimeout)
                 .shutdownGrace(shutdownGrace)
+                .proxyProtocolFrom(balancers)
                 .maxHeaderSize(maxHeaderBytes)
                 .maxRequestBodyBytes(maxBodyBytes);
         if (https == null && !httpsCerts.isEmpty()) {

@@ -50,6 +50,8 @@ class ProxyTuningOptionsTest {
         assertEquals(1048576, c.maxRequestBodyBytes());
         assertEquals(Duration.ofSeconds(30), c.shutdownGrace());
         assertEquals(Duration.ZERO, config("--shutdown-grace", "0s").shutdownGrace(), "0s: stop at once");
+        assertEquals("10.0.0.0/8,192.0.2.7", config("--proxy-protocol-from", "10.0.0.0/8,192.0.2.7").proxyProtocolFrom().toString());
+        assertTrue(config().proxyProtocolFrom().isEmpty(), "no PROXY protocol unless asked for");
     }
 
     @Test
@@ -60,6 +62,9 @@ class ProxyTuningOptionsTest {
         IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
                 () -> config("--max-body-bytes", "-1"));
         assertTrue(negative.getMessage().contains("0 (no limit)"), negative.getMessage());
+        IllegalArgumentException name = assertThrows(IllegalArgumentException.class,
+                () -> config("--proxy-protocol-from", "lb.example.com"));
+        assertTrue(name.getMessage().startsWith("--proxy-protocol-from: 'lb.example.com' is not an IP address"), name.getMessage());
     }
 
     @Test

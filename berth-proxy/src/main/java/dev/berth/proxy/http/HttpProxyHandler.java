@@ -32,6 +32,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -1261,11 +1262,11 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private String clientIp() {
         String ip = clientIp;
         if (ip == null) {
-            SocketAddress a = ctx.channel().remoteAddress();
-            if (a == null && ctx.channel().parent() != null) {
-                a = ctx.channel().parent().remoteAddress(); // an h2 stream: the connection's peer
-            }
-            ip = a instanceof InetSocketAddress isa && isa.getAddress() != null ? isa.getAddress().getHostAddress() : "unknown";
+            // An h2 stream's client is its connection's.
+            Channel connection = http2Stream && ctx.channel().parent() != null ? ctx.channel().parent() : ctx.channel();
+            SocketAddress a = ProxyProtocolAcceptor.clientOf(connection);
+            // RFC 5952 text for IPv6 (2001:db8::7), as other proxies write it.
+            ip = a instanceof InetSocketAddress isa && isa.getAddress() != null ? NetUtil.toAddressString(isa.getAddress()) : "unknown";
             clientIp = ip;
         }
         return ip;

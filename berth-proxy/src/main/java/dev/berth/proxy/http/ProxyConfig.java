@@ -26,6 +26,7 @@ import java.util.Set;
  *                               concurrency a busy route reaches, else every burst above it opens and closes connections)
  * @param tunnelIdleTimeout      WebSocket, TLS passthrough and TCP connections with no bytes either way for this long are closed
  * @param shutdownGrace          on a graceful stop, how long exchanges under way and tunnels may take to finish
+ * @param proxyProtocolFrom      peers (load balancers) whose connections start with a PROXY protocol header
  * @param accessLog              log one line per request (logger {@code dev.berth.proxy.access})
  * @param tls                    certificates for HTTPS entrypoints, also used by TLS entrypoints for routes that
  *                               terminate TLS; {@code null} when there is none (such routes are then refused)
@@ -45,6 +46,7 @@ public record ProxyConfig(
         int maxIdlePerBackend,
         Duration tunnelIdleTimeout,
         Duration shutdownGrace,
+        TrustedSources proxyProtocolFrom,
         boolean accessLog,
         TlsConfig tls) {
 
@@ -65,6 +67,7 @@ public record ProxyConfig(
         Objects.requireNonNull(backendTimeout);
         Objects.requireNonNull(backendPoolIdleTimeout);
         Objects.requireNonNull(tunnelIdleTimeout);
+        Objects.requireNonNull(proxyProtocolFrom);
         if (shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("negative shutdown grace");
         }
@@ -94,6 +97,7 @@ public record ProxyConfig(
         b.maxIdlePerBackend = maxIdlePerBackend;
         b.tunnelIdleTimeout = tunnelIdleTimeout;
         b.shutdownGrace = shutdownGrace;
+        b.proxyProtocolFrom = proxyProtocolFrom;
         b.accessLog = accessLog;
         b.tls = tls;
         return b;
@@ -114,6 +118,7 @@ public record ProxyConfig(
         private int maxIdlePerBackend = 256;
         private Duration tunnelIdleTimeout = Duration.ofMinutes(10);
         private Duration shutdownGrace = Duration.ofSeconds(10);
+        private TrustedSources proxyProtocolFrom = TrustedSources.NONE;
         private boolean accessLog;
         private TlsConfig tls;
 
@@ -192,6 +197,11 @@ public record ProxyConfig(
             return this;
         }
 
+        public Builder proxyProtocolFrom(TrustedSources trusted) {
+            proxyProtocolFrom = trusted;
+            return this;
+        }
+
         public Builder accessLog(boolean b) {
             accessLog = b;
             return this;
@@ -205,7 +215,7 @@ public record ProxyConfig(
         public ProxyConfig build() {
             return new ProxyConfig(entrypoints, eventLoopThreads, nativeTransport, connectTimeout, idleTimeout,
                     requestHeaderTimeout, backendTimeout, maxInitialLineLength, maxHeaderSize, maxRequestBodyBytes,
-                    backendPoolIdleTimeout, maxIdlePerBackend, tunnelIdleTimeout, shutdownGrace, accessLog, tls);
+                    backendPoolIdleTimeout, maxIdlePerBackend, tunnelIdleTimeout, shutdownGrace, proxyProtocolFrom, accessLog, tls);
         }
     }
 }

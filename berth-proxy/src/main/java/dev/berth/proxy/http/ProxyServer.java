@@ -19,8 +19,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
@@ -157,9 +157,22 @@ public final class ProxyServer implements AutoCloseable {
         return certificates;
     }
 
-    /** Listeners for client traffic: their connections are drained on {@link #shutdown}. */
+    /**
+     * Listeners for client traffic: their connections are drained on {@link #shutdown}, and read
+     * a PROXY header first where they come from a trusted load balancer.
+     */
     private ServerBootstrap clientServerBootstrap() {
-        return serverBootstrap().handler(clients);
+        ServerBootstrap b = serverBootstrap();
+        if (config.proxyProtocolFrom().isEmpty()) {
+            return b.handler(clients);
+        }
+        ProxyProtocolAcceptor proxyProtocol = new ProxyProtocolAcceptor(config.proxyProtocolFrom());
+        return b.handler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel listener) {
+                listener.pipeline().addLast(clients, proxyProtocol);
+            }
+        });
     }
 
     ServerBootstrap serverBootstrap() {

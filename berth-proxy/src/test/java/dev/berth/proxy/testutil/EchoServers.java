@@ -64,8 +64,7 @@ public final class EchoServers implements AutoCloseable {
         return bind(c -> c.pipeline().addLast(echo(null)));
     }
 
-    /** TLS echo: answers "tls:" + the SNI-less greeting with its own cert. */
-    /** A TLS echo (an instance that terminates TLS itself) serving {@code cert} and its issuer. */
+    /** A TLS echo (an instance that terminates TLS itself) serving {@code cert} and its issuer; answers "tls:" + what it got. */
     public int tlsEcho(TestCertificates.Issued cert) throws InterruptedException, javax.net.ssl.SSLException {
         SslContext ssl = SslContextBuilder.forServer(cert.key(), cert.cert(), cert.issuer()).build();
         return bind(c -> {
