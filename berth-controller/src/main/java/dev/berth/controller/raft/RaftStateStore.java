@@ -11,12 +11,18 @@ import dev.berth.controller.store.StateStore;
 import dev.berth.model.BerthException;
 import dev.berth.model.ErrorCode;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.InetSocketAddress;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -88,6 +94,7 @@ public final class RaftStateStore implements StateStore {
                 .map(p -> RaftPeer.newBuilder().setId(p.id()).setAddress(p.address()).build()).toList());
         InetSocketAddress raftAddress = NetUtils.createSocketAddr(config.self().address());
         checkFree(raftAddress);
+        restrictToOwner(config.dataDir());
         RaftProperties props = new RaftProperties();
         RaftServerConfigKeys.setStorageDir(props, List.of(config.dataDir().resolve("raft").toFile()));
         GrpcConfigKeys.Server.setPort(props, raftAddress.getPort());
@@ -123,6 +130,27 @@ public final class RaftStateStore implements StateStore {
             throw new UncheckedIOException("could not start Raft node " + config.nodeId(), e);
         }
         this.client = newClient(group);
+    }
+
+    /**
+     * The Raft log and snapshots hold what the cluster stores, stored TLS private keys among it:
+     * the data dir is the owner's alone (0700), whatever the umask made of it. Everything below
+     * it is then out of other users' reach, whatever modes Ratis gives its files.
+     */
+    private static void restrictToOwner(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+            if (!Files.getFileStore(dataDir).supportsFileAttributeView(PosixFileAttributeView.class)) {
+                return;
+            }
+            Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rwx------");
+            if (!Files.getPosixFilePermissions(dataDir).equals(ownerOnly)) {
+                Files.setPosixFilePermissions(dataDir, ownerOnly);
+                LOG.info("data dir {} is now mode 0700: the Raft log holds stored TLS keys", dataDir);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make the data dir " + dataDir + " private: " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -12,6 +12,7 @@ import dev.berth.model.InstanceState;
 import dev.berth.testing.Ports;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
@@ -46,6 +47,17 @@ class RaftStateStoreTest {
             waitForLeader(store);
             assertNotNull(store.read(s -> s.template("whoami")));
             assertEquals(InstanceState.SCHEDULED, store.read(s -> s.instance("a3f4b92c8d").state()));
+        }
+    }
+
+    @Test
+    void theDataDirIsTheOwnersAlone() throws Exception {
+        // Made world-readable by a umask of 022, as the directory a user creates by hand would be.
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (RaftStateStore store = new RaftStateStore(config(Ports.free(), RaftConfig.DEFAULT_SNAPSHOT_THRESHOLD))) {
+            waitForLeader(store);
+            assertEquals(PosixFilePermissions.fromString("rwx------"), Files.getPosixFilePermissions(dir),
+                    "the Raft log below it holds stored TLS private keys");
         }
     }
 
