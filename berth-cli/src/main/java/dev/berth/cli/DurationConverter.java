@@ -8,12 +8,7 @@ import picocli.CommandLine;
 public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
-        Duration d;
-        try {
-            d = Durations.parse(value);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.TypeConversionException(e.getMessage());
-        }
+        Duration d = new ZeroAllowed().convert(value);
         if (d.isZero()) {
             throw new CommandLine.TypeConversionException("duration must be more than 0, got '" + value + "'");
         }

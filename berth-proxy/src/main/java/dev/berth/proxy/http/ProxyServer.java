@@ -87,7 +87,6 @@ public final class ProxyServer implements AutoCloseable {
                     case TCP -> {
                         TcpPortManager m = new TcpPortManager(e.name(), e.host(), e.port(), e.lastPort(), routes,
                                 this::tunnelServerBootstrap, tunnels, group.next());
-                        closeables.add(m);
                         tcpManagers.put(e.name(), m);
                         m.start();
                         ports.put(e.name(), e.port());
@@ -248,19 +247,19 @@ public final class ProxyServer implements AutoCloseable {
         close();
     }
 
+    /** Closes every listening socket, the TCP entrypoints' too; connections stay. */
     private void closeListeners() {
-        for (AutoCloseable c : closeables) {
-            if (c instanceof TcpPortManager m) {
-                m.close();
-            }
-        }
+        tcpManagers.values().forEach(TcpPortManager::close);
+        tcpManagers.clear();
         for (Channel ch : serverChannels) {
             ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
+        serverChannels.clear();
     }
 
     @Override
     public synchronized void close() {
+        closeListeners();
         for (AutoCloseable c : closeables) {
             try {
                 c.close();
@@ -269,11 +268,6 @@ public final class ProxyServer implements AutoCloseable {
             }
         }
         closeables.clear();
-        tcpManagers.clear();
-        for (Channel ch : serverChannels) {
-            ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        }
-        serverChannels.clear();
         ports.clear();
         if (group != null) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
