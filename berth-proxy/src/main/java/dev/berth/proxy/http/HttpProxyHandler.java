@@ -1,11 +1,8 @@
 package dev.berth.proxy.http;
 
 import dev.berth.model.Route;
-import dev.berth.proxy.metrics.ProxyMetrics;
-import dev.berth.proxy.routing.HostNames;
 import dev.berth.proxy.tcp.Splice;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -14,16 +11,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ConnectTimeoutException;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -32,10 +24,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -57,30 +46,21 @@ import org.slf4j.LoggerFactory;
  * backend) by comparing timestamps and progress counters, firing at most every
  * {@link #tickNanos} and exactly at a deadline that falls sooner. Writes to the backend are
  * flushed once per client read, writes to the client once per backend read.
+ *
+ * <p>This class decides what happens to an exchange; its parts do the rest: {@link RequestScreen}
+ * refuses what must not be routed, {@link RequestWriter} writes the request for the backend, a
+ * {@link ResponseWriter} writes responses in the client's protocol, and {@link ExchangeRecorder}
+ * counts and logs each finished exchange.
  */
 final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements BackendListener {
     private static final Logger log = LoggerFactory.getLogger(HttpProxyHandler.class);
     /** Bodies of requests answered locally are read and dropped up to this size, then the connection is closed. */
     private static final long MAX_DISCARD = 64 * 1024;
     private static final int MAX_ATTEMPTS = 2;
-    private static final HttpResponseStatus LOOP_DETECTED = new HttpResponseStatus(508, "Loop Detected");
     /** No deadline. */
     private static final long NONE = Long.MAX_VALUE;
-    /** Response bodies up to this size are copied into the head's buffer: one write, one buffer. */
-    private static final int MERGE_BODY_LIMIT = 4096;
-    private static final byte[] CONNECTION_UPGRADE_LINE = ascii("connection: upgrade\r\n");
-    private static final byte[] CONNECTION_CLOSE_LINE = ascii("connection: close\r\n");
-    private static final byte[] CONNECTION_KEEP_ALIVE_LINE = ascii("connection: keep-alive\r\n");
-    private static final byte[] CHUNKED_LINE = ascii("transfer-encoding: chunked\r\n");
-    private static final byte[] LAST_CHUNK = ascii("0\r\n");
-    private static final ByteBuf CRLF_BUF = Unpooled.unreleasableBuffer(
-            Unpooled.directBuffer(2).writeShort(ResponseParser.CRLF_SHORT)).asReadOnly();
 
     private enum State { AWAIT_REQUEST, CONNECTING, PROXYING, DISCARDING, CLOSED }
-
-    private static byte[] ascii(String s) {
-        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    }
 
     private final ProxyContext px;
     private final String entrypoint;
@@ -95,10 +75,11 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private final Runnable timerTask = this::onTimer;
     private ChannelHandlerContext ctx;
     private BackendPool.LoopPool pool;
+    private ResponseWriter out;
+    private ClientAddress client;
+    private ExchangeRecorder recorder;
     private State state = State.AWAIT_REQUEST;
     private boolean started;
-    private String clientIp;
-    private byte[] clientIpAscii;
     private final byte[] schemeAscii;
     /** The HTTP/1 connection's request decoder (null for an h2 stream), which reuses a finished exchange's head. */
     private RequestDecoder decoder;
@@ -115,8 +96,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private long cycleNanos;
     private boolean backendFlushPending;
     private boolean clientFlushPending;
-    /** HTTP/1 output not written yet: a response head, possibly with a small body appended. */
-    private ByteBuf pendingOut;
 
     // Timeouts.
     private ScheduledFuture<?> timer;
@@ -131,11 +110,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private int backendProgress;
     private int seenBackendProgress;
 
-    // Metrics: the series of the previous request, reused while route and status repeat.
-    private ProxyMetrics.RequestSeries series;
-    private String seriesRoute;
-    private int seriesStatus;
-
     // The current exchange.
     private RequestHead request;
     private String host;
@@ -147,8 +121,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private boolean clientKeepAlive;
     /** The proxy is stopping: this connection closes after the exchange under way. */
     private boolean draining;
-    /** The body goes to the HTTP/1 client chunked (the backend's chunks, or a close-delimited body re-framed). */
-    private boolean clientChunked;
     private boolean requestDone;
     private boolean responseStarted;
     private boolean backendKeepAlive;
@@ -220,6 +192,9 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.pool = px.pool().forLoop(ctx.channel().eventLoop());
+        this.out = http2Stream ? new Http2ResponseWriter(ctx) : new Http1ResponseWriter(ctx, pool.flusher());
+        this.client = new ClientAddress(ctx.channel(), http2Stream);
+        this.recorder = new ExchangeRecorder(px.metrics(), px.accessLog(), entrypoint, client);
         if (ctx.channel().isActive()) {
             begin();
         }
@@ -344,39 +319,10 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         requestDone = req.complete();
         clientKeepAlive = http2Stream || (req.keepAlive() && !draining);
 
-        HttpResponseStatus failure = req.failure();
-        if (failure != null) {
-            respondLocally(failure, failure == HttpResponseStatus.BAD_REQUEST ? "malformed request: " + req.problem()
-                    : req.problem(), true);
-            return;
-        }
-        if (req.hostCount() == 0) {
-            respondLocally(HttpResponseStatus.BAD_REQUEST, "missing Host header", false);
-            return;
-        }
-        if (req.hostCount() > 1) {
-            respondLocally(HttpResponseStatus.BAD_REQUEST, "more than one Host header", false);
-            return;
-        }
-        host = HostNames.normalize(req.hostValue());
-        if (host == null) {
-            respondLocally(HttpResponseStatus.BAD_REQUEST, "invalid Host header", false);
-            return;
-        }
-        if (px.via().forwardedBefore(req)) {
-            respondLocally(LOOP_DETECTED, "request loop: this proxy has forwarded this request before", true);
-            return;
-        }
-        if (req.method() == HttpMethod.CONNECT) {
-            respondLocally(HttpResponseStatus.METHOD_NOT_ALLOWED, "this is a reverse proxy, not a forward proxy", true);
-            return;
-        }
-        if (!req.originForm() && !checkRequestTarget(req)) {
-            return;
-        }
-        long maxBody = px.config().maxRequestBodyBytes();
-        if (maxBody > 0 && req.contentLength() > maxBody) {
-            respondLocally(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request body larger than " + maxBody + " bytes", true);
+        host = RequestScreen.host(req);
+        RequestScreen.Rejection rejection = RequestScreen.check(req, host, px.via(), px.config().maxRequestBodyBytes());
+        if (rejection != null) {
+            respondLocally(rejection);
             return;
         }
         if (httpsRedirectPort >= 0 && !req.target().startsWith("/.well-known/acme-challenge/")) {
@@ -403,37 +349,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         }
         upgradeRequested = !http2Stream && req.webSocketUpgrade();
         connectBackend();
-    }
-
-    /** Origin-form is normal; absolute-form must name the same host as Host (else it is a routing trick). */
-    private boolean checkRequestTarget(RequestHead req) {
-        String target = req.target();
-        if ("*".equals(target) && req.method() == HttpMethod.OPTIONS) {
-            return true;
-        }
-        int schemeEnd = target.indexOf("://");
-        String s = schemeEnd > 0 ? target.substring(0, schemeEnd) : "";
-        if (s.equalsIgnoreCase("http") || s.equalsIgnoreCase("https")) {
-            int authStart = schemeEnd + 3;
-            int pathStart = target.length();
-            for (int i = authStart; i < target.length(); i++) {
-                char c = target.charAt(i);
-                if (c == '/' || c == '?' || c == '#') {
-                    pathStart = i;
-                    break;
-                }
-            }
-            String authority = target.substring(authStart, pathStart);
-            if (authority.indexOf('@') < 0 && host.equals(HostNames.normalize(authority))) {
-                String path = target.substring(pathStart);
-                req.replaceTarget(path.isEmpty() || path.charAt(0) != '/' ? "/" + path : path);
-                return true;
-            }
-            respondLocally(HttpResponseStatus.BAD_REQUEST, "absolute request target does not match Host", true);
-            return false;
-        }
-        respondLocally(HttpResponseStatus.BAD_REQUEST, "invalid request target", true);
-        return false;
     }
 
     private void onContent(HttpContent c) {
@@ -475,7 +390,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
                 if (maxBody > 0 && requestBytes > maxBody) {
                     c.release();
                     if (!responseStarted) {
-                        respondLocally(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request body larger than " + maxBody + " bytes", true);
+                        respondLocally(RequestScreen.tooLarge(maxBody));
                     } else {
                         closeClient();
                     }
@@ -541,7 +456,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         closeBackend();
         releasePending();
         releaseInbound();
-        releasePendingOut();
+        out.discardPending();
         super.channelInactive(ctx);
     }
 
@@ -719,7 +634,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         h.parser.expectResponse(request.isHead());
         state = State.PROXYING;
         backendProgress++;
-        backend.write(RequestWriter.head(ctx.alloc(), request, upgradeRequested, clientIpAscii(), schemeAscii, px.via()),
+        backend.write(RequestWriter.head(ctx.alloc(), request, upgradeRequested, client.ascii(), schemeAscii, px.via()),
                 backend.voidPromise());
         HttpContent c;
         while ((c = pending.poll()) != null) {
@@ -738,15 +653,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         ByteBuf b = RequestWriter.body(ctx.alloc(), c, request.chunked());
         if (b != null) {
             backend.write(b, backend.voidPromise());
-        }
-    }
-
-    /** HTTP/1 responses leave with the loop's batch; an h2 stream flushes its parent connection's codec now. */
-    private void flushClientLater() {
-        if (http2Stream) {
-            ctx.flush();
-        } else {
-            pool.flusher().flushLater(ctx.channel());
         }
     }
 
@@ -771,14 +677,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         if (code >= 100 && code < 200 && code != 101) {
             // 100-continue and friends: relay as they are and keep waiting for the final response.
             interimResponse = true;
-            if (http2Stream) {
-                ctx.write(new DefaultFullHttpResponse(head.version(), HttpResponseStatus.valueOf(code), Unpooled.EMPTY_BUFFER,
-                        ProxyHeaders.forHttp2(head), EmptyHttpHeaders.INSTANCE), ctx.voidPromise());
-            } else {
-                ByteBuf out = ctx.alloc().buffer(head.headLength());
-                head.writeRawHead(out);
-                ctx.write(out, ctx.voidPromise());
-            }
+            out.interim(head);
             return;
         }
         responseStarted = true;
@@ -789,7 +688,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
                 return;
             }
             upgrading = true;
-            writeResponseHead(head, true, false);
+            out.head(head, true, false, false, clientKeepAlive, request.version());
             return;
         }
         backendKeepAlive = head.keepAlive();
@@ -807,48 +706,9 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
                 reChunk = true;
             }
         }
-        clientChunked = !bodyless && (head.chunked() || reChunk);
-        if (http2Stream) {
-            ctx.write(new DefaultHttpResponse(head.version(), HttpResponseStatus.valueOf(code), ProxyHeaders.forHttp2(head)),
-                    ctx.voidPromise());
-        } else {
-            writeResponseHead(head, false, reChunk);
-        }
+        out.head(head, false, reChunk, !bodyless && (head.chunked() || reChunk), clientKeepAlive, request.version());
     }
 
-    /**
-     * HTTP/1 clients get the backend's head as it came, minus hop-by-hop fields (RFC 9110 7.6.1),
-     * plus the framing and connection fields this hop needs. It stays pending so a small body
-     * that arrived with it goes out in the same buffer.
-     */
-    private void writeResponseHead(ResponseParser head, boolean upgrade, boolean reChunk) {
-        long length = head.contentLength();
-        int room = length > 0 && length <= MERGE_BODY_LIMIT ? (int) length : 0;
-        ByteBuf out = ctx.alloc().buffer(head.headLength() + 64 + room);
-        head.writeStatusLine(out);
-        for (int i = 0, n = head.fieldCount(); i < n; i++) {
-            if (!ProxyHeaders.dropFromResponse(head, i, upgrade)) {
-                head.writeField(i, out);
-            }
-        }
-        if (upgrade) {
-            out.writeBytes(CONNECTION_UPGRADE_LINE);
-        } else {
-            if (reChunk) {
-                out.writeBytes(CHUNKED_LINE);
-            }
-            // Connection semantics follow the client's version, not the backend's: a 1.0 client needs an explicit keep-alive.
-            if (!clientKeepAlive) {
-                out.writeBytes(CONNECTION_CLOSE_LINE);
-            } else if (!request.version().isKeepAliveDefault()) {
-                out.writeBytes(CONNECTION_KEEP_ALIVE_LINE);
-            }
-        }
-        out.writeShort(ResponseParser.CRLF_SHORT);
-        pendingOut = out;
-    }
-
-    /** The head as Netty headers, for h2 streams (whose codec wants objects). */
     @Override
     public void onBackendContent(ByteBuf payload) {
         if (state != State.PROXYING || interimResponse) {
@@ -857,40 +717,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         backendProgress++;
         clientProgress++;
         clientFlushPending = true;
-        int n = payload.readableBytes();
-        responseBytes += n;
-        if (http2Stream) {
-            ctx.write(new DefaultHttpContent(payload.retain()), ctx.voidPromise());
-            return;
-        }
-        if (n == 0) {
-            return;
-        }
-        ByteBuf out = pendingOut;
-        if (clientChunked) {
-            if (out == null || n > MERGE_BODY_LIMIT) {
-                writePending();
-                out = ctx.alloc().buffer(20);
-                writeChunkHeader(out, n);
-                ctx.write(out, ctx.voidPromise());
-                ctx.write(payload.retain(), ctx.voidPromise());
-                ctx.write(CRLF_BUF.duplicate(), ctx.voidPromise());
-            } else {
-                writeChunkHeader(out, n);
-                out.writeBytes(payload);
-                out.writeShort(ResponseParser.CRLF_SHORT);
-            }
-        } else if (out != null && n <= MERGE_BODY_LIMIT) {
-            out.writeBytes(payload);
-        } else {
-            writePending();
-            ctx.write(payload.retain(), ctx.voidPromise());
-        }
-    }
-
-    private static void writeChunkHeader(ByteBuf out, int size) {
-        out.writeCharSequence(Integer.toHexString(size), java.nio.charset.StandardCharsets.US_ASCII);
-        out.writeShort(ResponseParser.CRLF_SHORT);
+        responseBytes += payload.readableBytes();
+        out.content(payload);
     }
 
     @Override
@@ -906,35 +734,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             return;
         }
         clientProgress++;
-        boolean closeAfter = !clientKeepAlive && !http2Stream && !upgrading;
-        if (http2Stream) {
-            LastHttpContent last = LastHttpContent.EMPTY_LAST_CONTENT;
-            if (trailers != null) {
-                last = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, ProxyHeaders.trailersForHttp2(trailers));
-                trailers.release();
-            }
-            ctx.write(last, ctx.voidPromise());
-        } else {
-            ByteBuf out = pendingOut;
-            pendingOut = null;
-            if (clientChunked) {
-                if (out == null) {
-                    out = ctx.alloc().buffer(trailers == null ? 5 : 3 + trailers.readableBytes());
-                }
-                out.writeBytes(LAST_CHUNK);
-                if (trailers != null) {
-                    out.writeBytes(trailers);
-                } else {
-                    out.writeShort(ResponseParser.CRLF_SHORT);
-                }
-            }
-            ReferenceCountUtil.release(trailers);
-            if (closeAfter) {
-                lastClientWrite = ctx.write(out != null ? out : Unpooled.EMPTY_BUFFER);
-            } else if (out != null) {
-                ctx.write(out, ctx.voidPromise());
-            }
-        }
+        lastClientWrite = out.end(trailers, !clientKeepAlive && !http2Stream && !upgrading);
         if (upgrading) {
             completeUpgrade();
         } else {
@@ -951,29 +751,12 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         backendBroken();
     }
 
-    /** The response head (and any small body merged into it) goes out now. */
-    private void writePending() {
-        ByteBuf out = pendingOut;
-        if (out != null) {
-            pendingOut = null;
-            ctx.write(out, ctx.voidPromise());
-        }
-    }
-
-    private void releasePendingOut() {
-        ByteBuf out = pendingOut;
-        if (out != null) {
-            pendingOut = null;
-            out.release();
-        }
-    }
-
     @Override
     public void onBackendReadComplete() {
-        writePending();
+        out.writePending();
         if (clientFlushPending) {
             clientFlushPending = false;
-            flushClientLater();
+            out.flushSoon();
         }
         if (state == State.PROXYING && backend != null && ctx.channel().isWritable()) {
             backend.read();
@@ -1031,7 +814,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         }
         logRequest(now);
         clientFlushPending = false;
-        flushClientLater();
+        out.flushSoon();
         if (http2Stream) {
             state = State.CLOSED;
             cancelTimer();
@@ -1064,7 +847,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         cp.addFirst("idle", new IdleStateHandler(0, 0, px.config().tunnelIdleTimeout().toMillis(), TimeUnit.MILLISECONDS));
         boolean leftovers = !inbound.isEmpty(); // decoded as HTTP after the upgrade request: not for the tunnel
         releaseInbound();
-        writePending(); // the 101
+        out.writePending(); // the 101
         cp.replace(this, "splice", Splice.relayTo(b));
         if (cp.get(FlowControlHandler.class) != null) {
             cp.remove(FlowControlHandler.class);
@@ -1078,6 +861,10 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         Splice.start(client, b);
     }
 
+    private void respondLocally(RequestScreen.Rejection r) {
+        respondLocally(r.status(), r.message(), r.close());
+    }
+
     /** Answers from the proxy itself, then continues with the next request or closes. */
     private void respondLocally(HttpResponseStatus st, String message, boolean forceClose) {
         status = st.code();
@@ -1089,14 +876,12 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private void finishLocal(FullHttpResponse response, boolean keep) {
         closeBackend();
         releasePending();
-        releasePendingOut();
         responseBytes = response.content().readableBytes();
         boolean keepAlive = HttpUtil.isKeepAlive(response);
         long now = System.nanoTime();
         logRequest(now);
         clientFlushPending = false;
-        ChannelFuture f = http2Stream ? ctx.writeAndFlush(response)
-                : ctx.writeAndFlush(LocalResponses.encode(ctx.alloc(), response, request != null && request.isHead()));
+        ChannelFuture f = out.local(response, request != null && request.isHead());
         if (http2Stream) {
             state = State.CLOSED;
             cancelTimer();
@@ -1153,7 +938,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         cancelTimer();
         closeBackend();
         releaseInbound();
-        releasePendingOut();
+        out.discardPending();
         ctx.flush(); // what was written (a response cut short) still leaves before the close; see LoopFlusher
         ctx.close();
     }
@@ -1214,7 +999,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         host = null;
         route = null;
         requestDone = false;
-        clientChunked = false;
         responseStarted = false;
         backendKeepAlive = false;
         interimResponse = false;
@@ -1234,41 +1018,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             return;
         }
         logged = true;
-        long nanos = now - startNanos;
-        String r = route != null ? route.key().host() : "-";
-        if (series == null || !r.equals(seriesRoute) || status != seriesStatus) {
-            series = px.metrics().series(r, status);
-            seriesRoute = r;
-            seriesStatus = status;
-        }
-        series.record(nanos);
-        AccessLog al = px.accessLog();
-        if (al.enabled()) {
-            boolean parsed = request != null && request.failure() == null;
-            al.log(entrypoint, clientIp(), parsed ? request.method().name() : "-", host == null ? "-" : host,
-                    parsed ? request.target() : null, status, responseBytes,
-                    nanos / 1000, route == null ? null : route.instanceId(),
-                    route == null || route.backend() == null ? null : route.backend().toString());
-        }
-    }
-
-    private byte[] clientIpAscii() {
-        if (clientIpAscii == null) {
-            clientIpAscii = clientIp().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        }
-        return clientIpAscii;
-    }
-
-    private String clientIp() {
-        String ip = clientIp;
-        if (ip == null) {
-            // An h2 stream's client is its connection's.
-            Channel connection = http2Stream && ctx.channel().parent() != null ? ctx.channel().parent() : ctx.channel();
-            SocketAddress a = ProxyProtocolAcceptor.clientOf(connection);
-            // RFC 5952 text for IPv6 (2001:db8::7), as other proxies write it.
-            ip = a instanceof InetSocketAddress isa && isa.getAddress() != null ? NetUtil.toAddressString(isa.getAddress()) : "unknown";
-            clientIp = ip;
-        }
-        return ip;
+        recorder.record(now - startNanos, request, host, route, status, responseBytes);
     }
 }
