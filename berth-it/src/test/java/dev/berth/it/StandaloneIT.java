@@ -34,6 +34,7 @@ class StandaloneIT {
         berth.applyTemplate(Templates.whoami("whoami", "30m", "2h"));
         berth.applyTemplate(Templates.whoami("short", "4s", "10s"));
         berth.applyTemplate(Templates.tcpEcho("echo"));
+        berth.applyTemplate(Templates.tcpEchoWithProxyProtocol("echo-pp", "v1"));
         berth.applyTemplate(Templates.whoami("slow", "30m", "2h").replace("\"image\"", "\"command\":[\"sh\",\"-c\",\"sleep 4; exec /bin/serve\"],\"image\""));
     }
 
@@ -102,6 +103,29 @@ class StandaloneIT {
             }
         }, "ping berth"::equals);
         assertEquals("ping berth", echoed);
+    }
+
+    @Test
+    void aTcpInstanceAskingForThePROXYProtocolLearnsThePlayersAddress() throws Exception {
+        JsonNode i = berth.launch("echo-pp", "team6", null);
+        String id = i.get("id").asText();
+        int port = i.at("/tcpPorts/echo").asInt();
+        berth.awaitState(id, "READY", Duration.ofSeconds(60));
+        // The container echoes every byte it gets: first the header the proxy wrote, then ours.
+        String echoed = Eventually.await("PROXY header and echo through the proxy", Duration.ofSeconds(15), () -> {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                s.setSoTimeout(5000);
+                s.getOutputStream().write("ping berth\n".getBytes());
+                s.getOutputStream().flush();
+                var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream()));
+                return in.readLine() + "|" + in.readLine() + "|" + s.getLocalPort();
+            } catch (java.io.IOException e) {
+                return "error: " + e.getMessage();
+            }
+        }, s -> !s.startsWith("error"));
+        String[] parts = echoed.split("\\|");
+        assertEquals("PROXY TCP4 127.0.0.1 127.0.0.1 " + parts[2] + " " + port, parts[0]);
+        assertEquals("ping berth", parts[1]);
     }
 
     @Test

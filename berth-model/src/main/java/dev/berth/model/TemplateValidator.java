@@ -48,6 +48,11 @@ public final class TemplateValidator {
                 p.add("ports: tls: " + port.tls().wireName() + " is only for tcp ports, '" + port.name() + "' is "
                         + port.protocol().wireName());
             }
+            if (port.proxyProtocol() != null && port.protocol() == Protocol.HTTP) {
+                // HTTP backends share pooled connections between clients and learn the client from X-Forwarded-For.
+                p.add("ports: proxyProtocol is only for tcp and tls ports, '" + port.name()
+                        + "' is http (it gets X-Forwarded-For and X-Real-IP)");
+            }
         }
         for (String key : t.env().keySet()) {
             if (!ENV_KEY.matcher(key).matches()) {

@@ -46,12 +46,12 @@ public final class InstanceRoutes {
                         ? RouteKey.tcp(instance.tcpPorts().get(port.name())) : null;
             };
             if (key != null) {
-                routes.add(new Route(key, instance.id(), backend));
+                routes.add(new Route(key, instance.id(), backend, false, port.proxyProtocol()));
             }
             if (port.terminatesTls()) {
                 // Shares the SNI names with tls ports: the first of either gets the instance's hostname.
                 RouteKey sni = RouteKey.tls(hostFor(instance, port, seen, Protocol.TLS));
-                routes.add(new Route(sni, instance.id(), backend, true));
+                routes.add(new Route(sni, instance.id(), backend, true, port.proxyProtocol()));
             }
         }
         return routes;

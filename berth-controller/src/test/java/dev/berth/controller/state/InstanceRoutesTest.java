@@ -8,6 +8,7 @@ import dev.berth.model.InstanceState;
 import dev.berth.model.PortSpec;
 import dev.berth.model.PortTls;
 import dev.berth.model.Protocol;
+import dev.berth.model.ProxyProtocolVersion;
 import dev.berth.model.Route;
 import dev.berth.model.RouteKey;
 import java.util.List;
@@ -61,5 +62,21 @@ class InstanceRoutesTest {
     void plainTcpPortsGetNoTlsRoute() {
         Instance i = ready(List.of(new PortSpec("shell", 1337, Protocol.TCP)), Map.of("shell", 31337), Map.of("shell", SHELL));
         assertEquals(List.of(new Route(RouteKey.tcp(31337), "a3f4b92c8d", SHELL)), InstanceRoutes.of(i));
+    }
+
+    @Test
+    void aPortsProxyProtocolGoesWithEachOfItsRoutes() {
+        Instance i = ready(List.of(
+                        new PortSpec("shell", 1337, Protocol.TCP, PortTls.TERMINATE, ProxyProtocolVersion.V2),
+                        new PortSpec("secure", 8443, Protocol.TLS, null, ProxyProtocolVersion.V1),
+                        new PortSpec("plain", 4000, Protocol.TCP)),
+                Map.of("shell", 31337, "plain", 31338), Map.of("shell", SHELL, "secure", SECOND, "plain", WEB));
+        assertEquals(List.of(
+                        new Route(RouteKey.tcp(31337), "a3f4b92c8d", SHELL, false, ProxyProtocolVersion.V2),
+                        new Route(RouteKey.tls("a3f4b92c8d.ctf.example.com"), "a3f4b92c8d", SHELL, true, ProxyProtocolVersion.V2),
+                        new Route(RouteKey.tls("a3f4b92c8d-secure.ctf.example.com"), "a3f4b92c8d", SECOND, false,
+                                ProxyProtocolVersion.V1),
+                        new Route(RouteKey.tcp(31338), "a3f4b92c8d", WEB)),
+                InstanceRoutes.of(i));
     }
 }

@@ -27,6 +27,11 @@ public final class Templates {
                 """.formatted(name);
     }
 
+    /** The TCP echo service behind a PROXY protocol header ({@code v1} or {@code v2}): it echoes the header too. */
+    public static String tcpEchoWithProxyProtocol(String name, String version) {
+        return tcpEcho(name).replace("\"protocol\":\"tcp\"", "\"protocol\":\"tcp\",\"proxyProtocol\":\"" + version + "\"");
+    }
+
     /** The TCP echo service with {@code tls: terminate}: reached by SNI through the proxy's TLS entrypoint too. */
     public static String tcpEchoTerminatingTls(String name) {
         return tcpEcho(name).replace("\"protocol\":\"tcp\"", "\"protocol\":\"tcp\",\"tls\":\"terminate\"");

@@ -2,6 +2,7 @@ package dev.berth.protocol.routes;
 
 import dev.berth.model.Endpoint;
 import dev.berth.model.Protocol;
+import dev.berth.model.ProxyProtocolVersion;
 import dev.berth.model.Route;
 import dev.berth.model.RouteKey;
 import dev.berth.model.certs.ServingCertificate;
@@ -16,11 +17,23 @@ public final class RouteProtos {
     private RouteProtos() {
     }
 
-    /** An unset backend means the instance is still starting: the model route gets a null backend. */
+    /**
+     * An unset backend means the instance is still starting: the model route gets a null backend.
+     * A PROXY protocol version this proxy does not know (from a newer controller) gives a null key,
+     * as an unknown protocol does: the route is skipped rather than served without the header.
+     */
     public static Route toModel(dev.berth.protocol.v1.Route p) {
-        return new Route(toModel(p.getKey()), p.getInstanceId(),
+        ProxyProtocolVersion proxyProtocol;
+        RouteKey key = toModel(p.getKey());
+        try {
+            proxyProtocol = ProxyProtocolVersion.ofNumber(p.getProxyProtocol());
+        } catch (IllegalArgumentException e) {
+            proxyProtocol = null;
+            key = null;
+        }
+        return new Route(key, p.getInstanceId(),
                 p.hasBackend() ? new Endpoint(p.getBackend().getHost(), p.getBackend().getPort()) : null,
-                p.getTerminateTls());
+                p.getTerminateTls(), proxyProtocol);
     }
 
     /** Unknown protocols (from a newer controller) map to {@code null} keys, for the caller to skip. */
@@ -38,7 +51,8 @@ public final class RouteProtos {
         var b = dev.berth.protocol.v1.Route.newBuilder()
                 .setKey(toProto(r.key()))
                 .setInstanceId(r.instanceId() == null ? "" : r.instanceId())
-                .setTerminateTls(r.terminateTls());
+                .setTerminateTls(r.terminateTls())
+                .setProxyProtocol(r.proxyProtocol() == null ? 0 : r.proxyProtocol().number());
         if (r.backend() != null) {
             b.setBackend(dev.berth.protocol.v1.Endpoint.newBuilder().setHost(r.backend().host()).setPort(r.backend().port()));
         }

@@ -1,5 +1,6 @@
 package dev.berth.proxy.http;
 
+import dev.berth.proxy.tcp.ClientOrigin;
 import io.netty.channel.Channel;
 import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
@@ -28,7 +29,7 @@ final class ClientAddress {
     String text() {
         String t = text;
         if (t == null) {
-            SocketAddress a = ProxyProtocolAcceptor.clientOf(connection);
+            SocketAddress a = ClientOrigin.of(connection);
             t = a instanceof InetSocketAddress isa && isa.getAddress() != null ? NetUtil.toAddressString(isa.getAddress()) : "unknown";
             text = t;
         }

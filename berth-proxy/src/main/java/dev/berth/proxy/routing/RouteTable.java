@@ -1,6 +1,7 @@
 package dev.berth.proxy.routing;
 
 import dev.berth.model.Protocol;
+import dev.berth.model.ProxyProtocolVersion;
 import dev.berth.model.Route;
 import dev.berth.model.RouteKey;
 import dev.berth.model.certs.ServingCertificate;
@@ -212,9 +213,12 @@ public final class RouteTable {
         if (k == null) {
             return null;
         }
-        // Only TLS routes can terminate: a flag on another protocol means nothing and is dropped.
+        // Only TLS routes can terminate, and HTTP routes never carry a PROXY header (their backend
+        // connections are pooled across clients): such flags mean nothing and are dropped.
         boolean terminateTls = r.terminateTls() && k.protocol() == Protocol.TLS;
-        return k.equals(r.key()) && terminateTls == r.terminateTls() ? r : new Route(k, r.instanceId(), r.backend(), terminateTls);
+        ProxyProtocolVersion proxyProtocol = k.protocol() == Protocol.HTTP ? null : r.proxyProtocol();
+        return k.equals(r.key()) && terminateTls == r.terminateTls() && proxyProtocol == r.proxyProtocol() ? r
+                : new Route(k, r.instanceId(), r.backend(), terminateTls, proxyProtocol);
     }
 
     /** Keys are compared lower-case and port-less, whatever the controller sent. */

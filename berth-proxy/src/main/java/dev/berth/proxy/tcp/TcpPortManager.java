@@ -134,7 +134,7 @@ public final class TcpPortManager implements AutoCloseable {
             client.close();
             return;
         }
-        connector.connect(client, r.backend());
+        connector.connect(client, r);
     }
 
     /** Ports listened on right now (binds still in progress are not counted). */

@@ -106,7 +106,7 @@ public final class SniRouter extends AbstractSniHandler<SniRouter.Decision> {
     /** Connects to the route's backend before deciding, so an unreachable instance closes the client at once. */
     private Future<Decision> openBackend(ChannelHandlerContext ctx, Route route, Function<Channel, Decision> decision) {
         Promise<Decision> decided = ctx.executor().newPromise();
-        connector.open(ctx.channel().eventLoop(), route.backend()).addListener(f -> {
+        connector.open(ctx.channel(), route).addListener(f -> {
             if (f.isSuccess()) {
                 decided.setSuccess(decision.apply((Channel) f.getNow()));
             } else {

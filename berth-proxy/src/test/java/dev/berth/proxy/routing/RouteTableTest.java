@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.model.Endpoint;
+import dev.berth.model.ProxyProtocolVersion;
 import dev.berth.model.Protocol;
 import dev.berth.model.Route;
 import dev.berth.model.RouteKey;
@@ -188,5 +189,16 @@ class RouteTableTest {
                 new Route(RouteKey.http("b.x"), "i2", new Endpoint("10.0.0.5", 8080), true)));
         assertTrue(t.findTls("a.x").terminateTls());
         assertFalse(t.routes().stream().filter(r -> r.key().host().equals("b.x")).findFirst().orElseThrow().terminateTls());
+    }
+
+    @Test
+    void keepsThePROXYProtocolOnTcpAndTlsRoutesOnly() {
+        RouteTable t = RouteTable.of(1, List.of(
+                new Route(RouteKey.tls("a.x"), "i1", new Endpoint("10.0.0.5", 1337), false, ProxyProtocolVersion.V2),
+                new Route(RouteKey.tcp(31337), "i1", new Endpoint("10.0.0.5", 1337), false, ProxyProtocolVersion.V1),
+                new Route(RouteKey.http("b.x"), "i2", new Endpoint("10.0.0.5", 8080), false, ProxyProtocolVersion.V1)));
+        assertEquals(ProxyProtocolVersion.V2, t.findTls("a.x").proxyProtocol());
+        assertEquals(ProxyProtocolVersion.V1, t.findTcp(31337).proxyProtocol());
+        assertNull(t.findHttp("b.x").proxyProtocol(), "HTTP backend connections are pooled across clients");
     }
 }

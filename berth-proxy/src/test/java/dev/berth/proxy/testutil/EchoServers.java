@@ -8,12 +8,15 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.haproxy.HAProxyMessage;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -22,6 +25,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
@@ -71,6 +75,60 @@ public final class EchoServers implements AutoCloseable {
             c.pipeline().addLast(ssl.newHandler(c.alloc()));
             c.pipeline().addLast(echo("tls:"));
         });
+    }
+
+    /**
+     * An instance that wants a PROXY protocol header (v1 or v2, Netty's decoder) before anything
+     * else, and closes without one. Its first answer starts with what the header said,
+     * {@code "v2 127.0.0.1:40000 > 127.0.0.1:31337 "}, then it echoes. With {@code cert} it
+     * terminates TLS after the header, as an instance behind TLS passthrough does.
+     */
+    public int proxyHeaderEcho(TestCertificates.Issued cert) throws InterruptedException, javax.net.ssl.SSLException {
+        SslContext ssl = cert == null ? null : SslContextBuilder.forServer(cert.key(), cert.cert(), cert.issuer()).build();
+        return bind(c -> c.pipeline().addLast(new HAProxyMessageDecoder(), new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                if (!(msg instanceof HAProxyMessage h)) {
+                    ReferenceCountUtil.release(msg);
+                    ctx.close();
+                    return;
+                }
+                String said = h.protocolVersion().name().toLowerCase(java.util.Locale.ROOT) + " " + h.sourceAddress() + ":"
+                        + h.sourcePort() + " > " + h.destinationAddress() + ":" + h.destinationPort() + " ";
+                h.release();
+                ChannelPipeline p = ctx.pipeline();
+                p.replace(this, "echo", echoOnce(said));
+                if (ssl != null) {
+                    p.addBefore("echo", "tls", ssl.newHandler(ctx.alloc()));
+                }
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                ctx.close(); // no header, or a malformed one
+            }
+        }));
+    }
+
+    /** Echoes, with {@code prefix} before the first answer only. */
+    private static ChannelInboundHandlerAdapter echoOnce(String prefix) {
+        return new ChannelInboundHandlerAdapter() {
+            private boolean prefixed;
+
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                if (!prefixed) {
+                    prefixed = true;
+                    ctx.write(ctx.alloc().buffer().writeBytes(prefix.getBytes(StandardCharsets.US_ASCII)));
+                }
+                ctx.writeAndFlush(msg);
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                ctx.close();
+            }
+        };
     }
 
     private static ChannelInboundHandlerAdapter echo(String prefix) {

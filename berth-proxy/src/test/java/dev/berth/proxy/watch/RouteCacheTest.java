@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.model.Endpoint;
+import dev.berth.model.ProxyProtocolVersion;
 import dev.berth.model.Route;
 import dev.berth.model.RouteKey;
 import dev.berth.proxy.routing.RouteTable;
@@ -80,6 +81,14 @@ class RouteCacheTest {
         assertEquals(terminated, loaded.findTls("a3f4b92c8d.ctf.example.com"));
         assertFalse(loaded.findTls("x.tls.example.com").terminateTls(), "passthrough stays passthrough");
         assertEquals(RouteTable.of(7, routes).asMap(), loaded.asMap());
+    }
+
+    @Test
+    void thePROXYProtocolSurvivesARestart() throws Exception {
+        Route tcp = new Route(RouteKey.tcp(31337), "inst-6", new Endpoint("10.0.0.5", 1337), false, ProxyProtocolVersion.V2);
+        RouteCache cache = new RouteCache(dir.resolve("routes.json"));
+        cache.save(RouteTable.of(8, List.of(tcp)));
+        assertEquals(tcp, new RouteCache(dir.resolve("routes.json")).load().orElseThrow().findTcp(31337));
     }
 
     @Test
