@@ -43,22 +43,20 @@ import org.slf4j.LoggerFactory;
  * <p>Everything here runs on the client's event loop, which is also the backend connection's.
  * The hot path of a keep-alive exchange allocates no futures or timers: one timer per connection
  * watches every timeout of HTTP/1 (idle keep-alive, request header, stalled client, silent
- * backend) by comparing timestamps and progress counters, firing at most every
- * {@link #tickNanos} and exactly at a deadline that falls sooner. Writes to the backend are
- * flushed once per client read, writes to the client once per backend read.
+ * backend), firing at most every {@link ExchangeDeadlines#tickNanos()} and exactly at a deadline
+ * that falls sooner. Writes to the backend are flushed once per client read, writes to the client
+ * once per backend read.
  *
  * <p>This class decides what happens to an exchange; its parts do the rest: {@link RequestScreen}
  * refuses what must not be routed, {@link RequestWriter} writes the request for the backend, a
- * {@link ResponseWriter} writes responses in the client's protocol, and {@link ExchangeRecorder}
- * counts and logs each finished exchange.
+ * {@link ResponseWriter} writes responses in the client's protocol, {@link ExchangeDeadlines} says
+ * which timeout expired, and {@link ExchangeRecorder} counts and logs each finished exchange.
  */
 final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements BackendListener {
     private static final Logger log = LoggerFactory.getLogger(HttpProxyHandler.class);
     /** Bodies of requests answered locally are read and dropped up to this size, then the connection is closed. */
     private static final long MAX_DISCARD = 64 * 1024;
     private static final int MAX_ATTEMPTS = 2;
-    /** No deadline. */
-    private static final long NONE = Long.MAX_VALUE;
 
     private enum State { AWAIT_REQUEST, CONNECTING, PROXYING, DISCARDING, CLOSED }
 
@@ -67,11 +65,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private final String scheme;
     private final boolean http2Stream;
     private final int httpsRedirectPort;
-    private final long idleNanos;
-    private final long headerNanos;
-    private final long backendNanos;
-    /** The longest the connection timer sleeps: the shortest timeout it watches (0: no timer). */
-    private final long tickNanos;
+    private final ExchangeDeadlines deadlines;
     private final Runnable timerTask = this::onTimer;
     private ChannelHandlerContext ctx;
     private BackendPool.LoopPool pool;
@@ -97,18 +91,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private boolean backendFlushPending;
     private boolean clientFlushPending;
 
-    // Timeouts.
+    // Timeouts: one timer per connection, whose deadlines are worked out by ExchangeDeadlines.
     private ScheduledFuture<?> timer;
-    /** AWAIT_REQUEST: when the connection became ready for the next request. */
-    private long idleSince;
-    /** AWAIT_REQUEST: when the first byte of the next request arrived; 0 before that. */
-    private long firstByteAt;
-    private long clientQuietSince;
-    private int clientProgress;
-    private int seenClientProgress;
-    private long backendQuietSince;
-    private int backendProgress;
-    private int seenBackendProgress;
 
     // The current exchange.
     private RequestHead request;
@@ -145,16 +129,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         this.httpsRedirectPort = httpsRedirectPort;
         ProxyConfig c = px.config();
         // h2 streams keep their IdleStateHandler (see Http2Pipeline); only the backend timeout is ours there.
-        this.idleNanos = http2Stream ? 0 : c.idleTimeout().toNanos();
-        this.headerNanos = http2Stream ? 0 : c.requestHeaderTimeout().toNanos();
-        this.backendNanos = c.backendTimeout().toNanos();
-        long tick = Long.MAX_VALUE;
-        for (long t : new long[] {idleNanos, headerNanos, backendNanos}) {
-            if (t > 0) {
-                tick = Math.min(tick, t);
-            }
-        }
-        this.tickNanos = tick == Long.MAX_VALUE ? 0 : tick;
+        this.deadlines = new ExchangeDeadlines(http2Stream ? 0 : c.idleTimeout().toNanos(),
+                http2Stream ? 0 : c.requestHeaderTimeout().toNanos(), c.backendTimeout().toNanos());
     }
 
     /**
@@ -171,9 +147,9 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private void clientBytes() {
         inClientRead = true;
         readRequested = false;
-        clientProgress++;
-        if (state == State.AWAIT_REQUEST && firstByteAt == 0) {
-            firstByteAt = now() | 1;
+        deadlines.clientProgress();
+        if (state == State.AWAIT_REQUEST && !deadlines.requestUnderWay()) {
+            deadlines.requestBegins(now());
         }
     }
 
@@ -209,9 +185,9 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
     private void begin() {
         if (!started) {
             started = true;
-            idleSince = System.nanoTime();
-            if (!http2Stream && tickNanos > 0) {
-                timer = ctx.executor().schedule(timerTask, tickNanos, TimeUnit.NANOSECONDS);
+            deadlines.awaitRequest(System.nanoTime());
+            if (!http2Stream && deadlines.tickNanos() > 0) {
+                timer = ctx.executor().schedule(timerTask, deadlines.tickNanos(), TimeUnit.NANOSECONDS);
             }
             readClient();
         }
@@ -310,11 +286,9 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             return;
         }
         long now = now();
-        firstByteAt = 0;
         resetExchange();
         startNanos = now;
-        clientQuietSince = now;
-        seenClientProgress = clientProgress;
+        deadlines.exchangeStarted(now);
         request = req;
         requestDone = req.complete();
         clientKeepAlive = http2Stream || (req.keepAlive() && !draining);
@@ -414,7 +388,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        clientProgress++;
+        deadlines.clientProgress();
         if (ctx.channel().isWritable() && state == State.PROXYING && backend != null) {
             backend.read();
         }
@@ -426,7 +400,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         if (evt == ClientConnections.DRAIN) {
             draining = true;
             clientKeepAlive = false; // a response not yet begun says Connection: close
-            if (state == State.AWAIT_REQUEST && firstByteAt == 0 && inbound.isEmpty()) {
+            if (state == State.AWAIT_REQUEST && !deadlines.requestUnderWay() && inbound.isEmpty()) {
                 state = State.CLOSED; // idle between requests: nothing is lost by closing now
                 cancelTimer();
                 ctx.close();
@@ -474,86 +448,32 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             return;
         }
         long now = System.nanoTime();
-        long deadline = checkTimeouts(now);
-        if (state == State.CLOSED || timer != null || (http2Stream && deadline == NONE)) {
+        long deadline = ExchangeDeadlines.NONE;
+        switch (deadlines.check(now, state == State.AWAIT_REQUEST, state == State.PROXYING && requestDone,
+                ctx.channel().isWritable())) {
+            case HEADER -> {
+                resetExchange();
+                startNanos = now;
+                respondLocally(HttpResponseStatus.REQUEST_TIMEOUT, "request header not received in time", true);
+            }
+            case IDLE_KEEP_ALIVE -> {
+                state = State.CLOSED; // an idle keep-alive connection is closed quietly
+                ctx.close();
+            }
+            case BACKEND_SILENT -> backendSilent(deadlines.backendQuietFor(now));
+            case CLIENT_STALLED -> {
+                log.debug("closing idle client connection {}", ctx.channel());
+                closeClient();
+            }
+            case NONE -> deadline = deadlines.deadline();
+        }
+        // After a verdict the connection may go on (a 504 on keep-alive): the timer keeps ticking.
+        if (state == State.CLOSED || timer != null || (http2Stream && deadline == ExchangeDeadlines.NONE)) {
             return;
         }
-        long delay = deadline == NONE ? tickNanos : Math.max(0, Math.min(deadline - now, tickNanos));
+        long tick = deadlines.tickNanos();
+        long delay = deadline == ExchangeDeadlines.NONE ? tick : Math.max(0, Math.min(deadline - now, tick));
         timer = ctx.executor().schedule(timerTask, delay, TimeUnit.NANOSECONDS);
-    }
-
-    /**
-     * Acts on whatever timed out; else returns the next deadline ({@link #NONE} for none). Every
-     * deadline a state change sets lies at least {@link #tickNanos} ahead, and the timer never
-     * sleeps longer than that, so state changes never need to touch the timer.
-     */
-    private long checkTimeouts(long now) {
-        switch (state) {
-            case AWAIT_REQUEST -> {
-                if (http2Stream) {
-                    return NONE;
-                }
-                if (firstByteAt != 0) {
-                    if (headerNanos <= 0) {
-                        return NONE;
-                    }
-                    long d = firstByteAt + headerNanos;
-                    if (now - d >= 0) {
-                        resetExchange();
-                        startNanos = now;
-                        respondLocally(HttpResponseStatus.REQUEST_TIMEOUT, "request header not received in time", true);
-                        return NONE;
-                    }
-                    return d;
-                }
-                if (idleNanos <= 0) {
-                    return NONE;
-                }
-                long d = idleSince + idleNanos;
-                if (now - d >= 0) {
-                    state = State.CLOSED; // an idle keep-alive connection is closed quietly
-                    ctx.close();
-                    return NONE;
-                }
-                return d;
-            }
-            case CONNECTING, PROXYING, DISCARDING -> {
-                long d = NONE;
-                boolean waitingOnBackend = state == State.PROXYING && requestDone;
-                boolean writable = ctx.channel().isWritable();
-                if (waitingOnBackend && backendNanos > 0) {
-                    if (backendProgress != seenBackendProgress) {
-                        seenBackendProgress = backendProgress;
-                        backendQuietSince = now;
-                    }
-                    d = backendQuietSince + backendNanos;
-                    if (now - d >= 0) {
-                        if (writable) {
-                            backendSilent(now - backendQuietSince);
-                            return NONE;
-                        }
-                        d = now + backendNanos; // stalled on the client: the idle timeout governs that
-                    }
-                }
-                if (idleNanos > 0 && !(waitingOnBackend && writable)) {
-                    if (clientProgress != seenClientProgress) {
-                        seenClientProgress = clientProgress;
-                        clientQuietSince = now;
-                    }
-                    long cd = clientQuietSince + idleNanos;
-                    if (now - cd >= 0) {
-                        log.debug("closing idle client connection {}", ctx.channel());
-                        closeClient();
-                        return NONE;
-                    }
-                    d = Math.min(d, cd);
-                }
-                return d;
-            }
-            default -> {
-                return NONE;
-            }
-        }
     }
 
     private void backendSilent(long idle) {
@@ -568,10 +488,9 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
 
     /** The request is complete: from now on the backend owes the response. */
     private void startBackendWait(long now) {
-        backendQuietSince = now;
-        seenBackendProgress = backendProgress;
-        if (http2Stream && timer == null && backendNanos > 0) {
-            timer = ctx.executor().schedule(timerTask, backendNanos, TimeUnit.NANOSECONDS);
+        deadlines.backendOwes(now);
+        if (http2Stream && timer == null && deadlines.backendNanos() > 0) {
+            timer = ctx.executor().schedule(timerTask, deadlines.backendNanos(), TimeUnit.NANOSECONDS);
         }
     }
 
@@ -633,7 +552,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         h.owner(this);
         h.parser.expectResponse(request.isHead());
         state = State.PROXYING;
-        backendProgress++;
+        deadlines.backendProgress();
         backend.write(RequestWriter.head(ctx.alloc(), request, upgradeRequested, client.ascii(), schemeAscii, px.via()),
                 backend.voidPromise());
         HttpContent c;
@@ -670,8 +589,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         if (state != State.PROXYING) {
             return;
         }
-        backendProgress++;
-        clientProgress++;
+        deadlines.backendProgress();
+        deadlines.clientProgress();
         clientFlushPending = true;
         int code = head.status();
         if (code >= 100 && code < 200 && code != 101) {
@@ -714,8 +633,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         if (state != State.PROXYING || interimResponse) {
             return;
         }
-        backendProgress++;
-        clientProgress++;
+        deadlines.backendProgress();
+        deadlines.clientProgress();
         clientFlushPending = true;
         responseBytes += payload.readableBytes();
         out.content(payload);
@@ -727,13 +646,13 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
             ReferenceCountUtil.release(trailers);
             return;
         }
-        backendProgress++;
+        deadlines.backendProgress();
         if (interimResponse) {
             interimResponse = false;
             ReferenceCountUtil.release(trailers);
             return;
         }
-        clientProgress++;
+        deadlines.clientProgress();
         lastClientWrite = out.end(trailers, !clientKeepAlive && !http2Stream && !upgrading);
         if (upgrading) {
             completeUpgrade();
@@ -928,8 +847,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter implements Bac
         }
         resetExchange();
         state = State.AWAIT_REQUEST;
-        idleSince = now;
-        firstByteAt = 0;
+        deadlines.awaitRequest(now);
         readClient();
     }
 
