@@ -108,19 +108,22 @@ wait_port() { # $1 port, $2 scheme
 for p in $BACKEND $BERTH $NGINX $HAPROXY $BERTH100K; do wait_port $p; done
 for p in $BERTH_TLS $NGINX_TLS $HAPROXY_TLS; do wait_port $p https; done
 
-# CPU ticks (user+system) of a process and its children (nginx's master forks its worker).
-cpu_ticks() { for p in "$1" $(pgrep -P "$1"); do awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null; done | awk '{s+=$1} END{print s+0}'; }
+# CPU ticks "user system" of a process and its children (nginx's master forks its worker).
+cpu_ticks() { for p in "$1" $(pgrep -P "$1"); do awk '{print $14, $15}' "/proc/$p/stat" 2>/dev/null; done | awk '{u+=$1; s+=$2} END{print u+0, s+0}'; }
 
-# One wrk run: appends "group|name|req/s|p50|p99|cpu-us-per-request|errors" to $work/results.
+# One wrk run: appends "group|name|req/s|p50|p99|cpu-us-per-request|kernel-cpu-us-per-request|errors"
+# to $work/results. The kernel part is the system time: system calls and the loopback TCP work they do.
 measure() { # $1 group, $2 name, $3 url, $4 pid serving it
   local c0 c1 out
   c0=$(cpu_ticks "$4")
   out=$(wrk -t1 -c"$conns" -d"${secs}s" --latency -H "Host: $HOST" "$3")
   c1=$(cpu_ticks "$4")
   awk -v g="$1" -v n="$2" -v c0="$c0" -v c1="$c1" -v hz="$(getconf CLK_TCK)" '
+    BEGIN {split(c0, a, " "); split(c1, b, " ")}
     /requests in/ {reqs=$1} /Requests\/sec/ {rps=$2} $1=="50%" {p50=$2} $1=="99%" {p99=$2}
     /Non-2xx|Socket errors/ {errs=errs $0 " "}
-    END {printf "%s|%s|%s|%s|%s|%.2f|%s\n", g, n, rps, p50, p99, (c1-c0)/hz*1e6/reqs, errs=="" ? "none" : errs}' \
+    END {printf "%s|%s|%s|%s|%s|%.2f|%.2f|%s\n", g, n, rps, p50, p99, (b[1]+b[2]-a[1]-a[2])/hz*1e6/reqs,
+         (b[2]-a[2])/hz*1e6/reqs, errs=="" ? "none" : errs}' \
     <<<"$out" >>"$work/results"
 }
 
@@ -151,4 +154,4 @@ echo "wrk -t1 -c$conns -d${secs}s, median of $rounds rounds, $(nproc) cores: $(g
      "$(free -g | awk '/Mem/{print $2}') GiB, kernel $(uname -r)"
 echo "$(nginx -v 2>&1 | sed 's/^nginx version: //'), $(haproxy -v 2>&1 | head -1 | awk '{print "HAProxy", $3}')," \
      "$(wrk -v 2>&1 | head -1 | awk '{print "wrk", $2}'), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
-python3 "$root/scripts/bench_table.py" "$work/results"
+python3 "$root/scripts/bench_table.py" "$work/results" "$(nproc)"
