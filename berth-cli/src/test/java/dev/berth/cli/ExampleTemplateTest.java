@@ -2,7 +2,10 @@ package dev.berth.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.berth.model.PortSpec;
+import dev.berth.model.PortTls;
 import dev.berth.model.Protocol;
+import dev.berth.model.ProxyProtocolVersion;
 import dev.berth.model.Template;
 import dev.berth.model.TemplateValidator;
 import dev.berth.model.json.BerthJson;
@@ -12,7 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** examples/whoami.yaml is what users try first: it must read, validate, and survive a round trip. */
+/** The examples are what users try first: each must read, validate, and survive a round trip. */
 class ExampleTemplateTest {
 
     static Path example(String name) {
@@ -46,6 +49,16 @@ class ExampleTemplateTest {
         assertEquals(List.of(), new TemplateValidator(Duration.ofDays(7)).problems(t));
         assertEquals(t, BerthJson.yaml().readValue(BerthJson.yaml().writeValueAsString(t), Template.class));
         assertEquals(t, BerthJson.json().readValue(BerthJson.json().writeValueAsString(t), Template.class));
+    }
+
+    @Test
+    void tcpEchoReadsValidatesAndRoundTrips() throws Exception {
+        Template t = TemplateFile.read(example("tcp-echo.yaml"));
+        assertEquals(List.of("nc", "-ll", "-p", "9000", "-e", "cat"), t.command());
+        PortSpec echo = t.ports().get(0);
+        assertEquals(new PortSpec("echo", 9000, Protocol.TCP, PortTls.TERMINATE, ProxyProtocolVersion.V1), echo);
+        assertEquals(List.of(), new TemplateValidator(Duration.ofDays(7)).problems(t));
+        assertEquals(t, BerthJson.yaml().readValue(TemplateGetCommand.yaml(t), Template.class));
     }
 
     @Test
