@@ -17,7 +17,10 @@ public final class InstanceText {
     private InstanceText() {
     }
 
-    /** What {@code berth launch} prints: enough to use the instance right away. */
+    /**
+     * What {@code berth launch} prints: enough to use the instance right away, so the ports too
+     * when it has tcp or tls ones (an http instance's URL says it all).
+     */
     public static void summary(PrintWriter out, JsonNode i) {
         Map<String, String> f = new LinkedHashMap<>();
         f.put("id", text(i, "id"));
@@ -25,6 +28,12 @@ public final class InstanceText {
         f.put("url", text(i, "url"));
         f.put("state", state(i));
         f.put("expires", expires(i));
+        for (JsonNode p : i.path("ports")) {
+            if (!"http".equals(text(p, "protocol"))) {
+                f.put("ports", ports(i));
+                break;
+            }
+        }
         print(out, f);
     }
 
@@ -79,14 +88,30 @@ public final class InstanceText {
         return text(i, "state") + (reason == null || reason.isBlank() ? "" : " (" + reason + ")");
     }
 
-    /** {@code web:8080/http, db:5432/tcp -> :31000}: container ports, and the proxy port of each raw TCP one. */
+    /**
+     * {@code web:8080/http, shell:1337/tcp -> :31000 (tls: terminate, proxyProtocol: v1)}: container
+     * ports, the proxy port of each raw TCP one, and what the proxies add, in the template's words.
+     */
     private static String ports(JsonNode i) {
         List<String> parts = new ArrayList<>();
         for (JsonNode p : i.path("ports")) {
             String name = text(p, "name");
-            String s = name + ":" + p.path("containerPort").asInt() + "/" + text(p, "protocol");
+            StringBuilder s = new StringBuilder(name + ":" + p.path("containerPort").asInt() + "/" + text(p, "protocol"));
             JsonNode proxyPort = i.path("tcpPorts").path(name);
-            parts.add(proxyPort.isNumber() ? s + " -> :" + proxyPort.asInt() : s);
+            if (proxyPort.isNumber()) {
+                s.append(" -> :").append(proxyPort.asInt());
+            }
+            List<String> extras = new ArrayList<>();
+            if (text(p, "tls") != null) {
+                extras.add("tls: " + text(p, "tls"));
+            }
+            if (text(p, "proxyProtocol") != null) {
+                extras.add("proxyProtocol: " + text(p, "proxyProtocol"));
+            }
+            if (!extras.isEmpty()) {
+                s.append(" (").append(String.join(", ", extras)).append(')');
+            }
+            parts.add(s.toString());
         }
         return String.join(", ", parts);
     }

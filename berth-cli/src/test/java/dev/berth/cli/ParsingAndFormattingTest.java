@@ -138,6 +138,24 @@ class ParsingAndFormattingTest {
     }
 
     @Test
+    void launchSummaryOfATcpInstanceNamesItsProxyPort() throws IOException {
+        StringWriter s = new StringWriter();
+        InstanceText.summary(new PrintWriter(s), json("""
+                {"id":"b04c1cce4b","hostname":"b04c1cce4b.ctf.example.com","state":"READY","reason":"ready",
+                 "remainingSeconds":60,"expiresAtIso":"2026-01-01T00:00:00Z","tcpPorts":{"shell":31000},
+                 "ports":[{"name":"shell","containerPort":1337,"protocol":"tcp","tls":"terminate","proxyProtocol":"v1"},
+                          {"name":"web","containerPort":8080,"protocol":"http"}]}"""));
+        assertEquals("""
+                id:        b04c1cce4b
+                hostname:  b04c1cce4b.ctf.example.com
+                url:       -
+                state:     READY (ready)
+                expires:   2026-01-01T00:00:00Z (in 1m)
+                ports:     shell:1337/tcp -> :31000 (tls: terminate, proxyProtocol: v1), web:8080/http
+                """, s.toString());
+    }
+
+    @Test
     void workerLease() {
         assertEquals("expires in 9s", NodesCommand.lease(9_000));
         assertEquals("lapsed 1m ago", NodesCommand.lease(-60_000));
