@@ -9,11 +9,12 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-import io.netty.handler.timeout.IdleStateHandler;
-import java.net.InetSocketAddress;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,6 +85,7 @@ public final class BackendConnector {
      * PROXY header is: the instance's own PROXY header must name the balancer's client.
      */
     public void connect(Channel client, Route route) {
+        addIdleTimeout(client); // also for a trusted peer that never sends its header
         if (ClientOrigin.awaited(client)) {
             client.pipeline().addLast("await-origin", new OriginWait(route));
             client.read();
@@ -109,7 +111,6 @@ public final class BackendConnector {
                 early.forEach(m -> backend.write(m, backend.voidPromise()));
                 backend.flush();
             }
-            addIdleTimeout(client);
             Splice.join(client, backend);
         });
     }
@@ -147,9 +148,11 @@ public final class BackendConnector {
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt == ClientOrigin.KNOWN) {
                 connect(ctx.channel(), route, this);
-                return;
+            } else if (evt instanceof IdleStateEvent) {
+                ctx.close();
+            } else {
+                ctx.fireUserEventTriggered(evt);
             }
-            ctx.fireUserEventTriggered(evt);
         }
 
         @Override

@@ -159,4 +159,17 @@ class ProxyProtocolToInstancesTest {
             assertEquals(List.of("PROXY TCP4 203.0.113.7 127.0.0.1 4242 " + port, "hello"), exchange(s, "hello", "hello"));
         }
     }
+
+    @Test
+    void aTrustedPeerThatNeverSendsItsHeaderIsClosedAtTheTunnelIdleTimeout() throws Exception {
+        int port = Ports.free();
+        start(ProxyConfig.builder().entrypoint(Entrypoint.tcp("tcp", "127.0.0.1", port, port))
+                        .proxyProtocolFrom(TrustedSources.parse(List.of("127.0.0.1/32")))
+                        .tunnelIdleTimeout(java.time.Duration.ofMillis(300)),
+                tcp(port, echo.tcpEcho(), ProxyProtocolVersion.V1));
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(10_000);
+            assertEquals(-1, s.getInputStream().read(), "closed, not held open");
+        }
+    }
 }
