@@ -1,6 +1,7 @@
 package dev.berth.proxy.tcp;
 
 import dev.berth.model.ProxyProtocolVersion;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.haproxy.HAProxyCommand;
@@ -13,6 +14,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The PROXY protocol header (HAProxy's spec, v1 or v2; Netty's encoder) a tunnel to an instance
@@ -21,6 +23,8 @@ import java.net.SocketAddress;
  * sees every player as the proxy.
  */
 public final class ProxyProtocolHeader {
+    private static final byte[] V1_UNKNOWN = "PROXY UNKNOWN\r\n".getBytes(StandardCharsets.US_ASCII);
+
     private ProxyProtocolHeader() {
     }
 
@@ -49,9 +53,16 @@ public final class ProxyProtocolHeader {
 
     /** Writes and flushes the header on a backend connection before anything else goes on it. Call on its event loop. */
     public static void write(Channel backend, ProxyProtocolVersion version, Channel client) {
+        HAProxyMessage header = of(version, client);
+        if (version == ProxyProtocolVersion.V1 && header.proxiedProtocol() == HAProxyProxiedProtocol.UNKNOWN) {
+            // Netty's v1 encoder would write the addresses UNKNOWN has not; the spec's line is this.
+            header.release();
+            backend.writeAndFlush(Unpooled.copiedBuffer(V1_UNKNOWN));
+            return;
+        }
         ChannelPipeline p = backend.pipeline();
         p.addFirst("proxy-protocol-out", HAProxyMessageEncoder.INSTANCE);
-        backend.writeAndFlush(of(version, client)); // a failed write shows as the backend's close to the relay
+        backend.writeAndFlush(header); // a failed write shows as the backend's close to the relay
         p.remove("proxy-protocol-out");
     }
 }
