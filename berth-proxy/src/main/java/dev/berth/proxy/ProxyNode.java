@@ -1,5 +1,6 @@
 package dev.berth.proxy;
 
+import dev.berth.model.RouteKey;
 import dev.berth.proxy.http.ProxyConfig;
 import dev.berth.proxy.http.ProxyServer;
 import dev.berth.proxy.metrics.PrometheusMetrics;
@@ -58,6 +59,11 @@ public final class ProxyNode implements AutoCloseable {
                     RouteWatcher w = watcher;
                     return w != null && w.isStreaming() ? 1 : 0;
                 });
+        if (metrics instanceof PrometheusMetrics prometheus) {
+            // The request series' route label is the route's host: series of routes long gone are dropped.
+            prometheus.routedBy(host -> routes.current().asMap().containsKey(RouteKey.http(host)));
+            routes.addListener(table -> prometheus.maybePrune());
+        }
         this.server = new ProxyServer(settings.proxy(), routes, metrics);
     }
 

@@ -120,6 +120,15 @@ public final class PrometheusText {
         };
     }
 
+    /** Whether a sample named so with exactly these labels ({@code "k", "v", ...}) is there. */
+    public boolean has(String name, String... labelPairs) {
+        Map<String, String> want = new LinkedHashMap<>();
+        for (int i = 0; i < labelPairs.length; i += 2) {
+            want.put(labelPairs[i], labelPairs[i + 1]);
+        }
+        return samples.stream().anyMatch(s -> s.name().equals(name) && s.labels().equals(want));
+    }
+
     /** The value of the one sample named so with exactly these labels ({@code "k", "v", ...}); fails when there is none. */
     public double value(String name, String... labelPairs) {
         Map<String, String> want = new LinkedHashMap<>();
