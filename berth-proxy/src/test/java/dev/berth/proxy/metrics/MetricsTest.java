@@ -1,6 +1,7 @@
 package dev.berth.proxy.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.model.Route;
@@ -57,6 +58,34 @@ class MetricsTest {
             try (RawHttp c = new RawHttp(node.server().port("metrics"))) {
                 assertEquals(200, c.send(RawHttp.get("x", "/healthz")).read().status());
             }
+        }
+    }
+
+    @Test
+    void aProxyNodeDropsTheSeriesOfARouteTheControlPlaneRemoved() throws Exception {
+        String gone = "b5e6f7a8c9.berth.localhost";
+        try (TestBackend backend = new TestBackend();
+             ProxyNode node = new ProxyNode(new ProxyNode.Settings(ProxyConfig.builder()
+                     .entrypoint(Entrypoint.http("web", "127.0.0.1", 0))
+                     .entrypoint(Entrypoint.metrics("metrics", "127.0.0.1", 0))
+                     .eventLoopThreads(1).build(), null, List.of(), RouteWatcher.Options.defaults("m"), null))) {
+            node.start();
+            node.routes().set(RouteTable.of(1, List.of(new Route(RouteKey.http(HOST), "i1", backend.endpoint()),
+                    new Route(RouteKey.http(gone), "i2", backend.endpoint()))));
+            try (RawHttp c = new RawHttp(node.server().port("web"))) {
+                assertEquals(200, c.send(RawHttp.get(HOST, "/hello")).read().status());
+                assertEquals(200, c.send(RawHttp.get(gone.toUpperCase(), "/hello")).read().status());
+            }
+            node.routes().set(RouteTable.of(2, List.of(new Route(RouteKey.http(HOST), "i1", backend.endpoint()))));
+            PrometheusMetrics metrics = (PrometheusMetrics) node.metrics();
+            long later = System.nanoTime() + 2 * PrometheusMetrics.PRUNE_INTERVAL.toNanos();
+            metrics.pruneRoutes(later);
+            assertTrue(PrometheusText.parse(scrape(node)).has("berth_proxy_requests_total", "route", gone, "code", "200"),
+                    "scraped once more after its route left");
+            metrics.pruneRoutes(later + PrometheusMetrics.PRUNE_INTERVAL.toNanos());
+            PrometheusText m = PrometheusText.parse(scrape(node));
+            assertFalse(m.has("berth_proxy_requests_total", "route", gone, "code", "200"));
+            assertEquals(1, m.value("berth_proxy_requests_total", "route", HOST, "code", "200"));
         }
     }
 
