@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** {@code proxyProtocol: v1|v2} on template ports: how it reads, prints and validates. */
-class PortProxyProtocolTest {
+/** {@code tls: terminate} and {@code proxyProtocol: v1|v2} on template ports: how they read, print and validate. */
+class PortOptionsTest {
     private static final TemplateValidator VALIDATOR = new TemplateValidator(Duration.ofDays(7));
 
     private static Template withPorts(PortSpec... ports) {
@@ -24,6 +24,45 @@ class PortProxyProtocolTest {
 
     @Test
     void readsFromYamlAndSurvivesARoundTrip() throws Exception {
+        PortSpec p = BerthJson.yaml().readValue("name: shell\ncontainerPort: 1337\nprotocol: tcp\ntls: terminate\n", PortSpec.class);
+        assertEquals(new PortSpec("shell", 1337, Protocol.TCP, PortTls.TERMINATE), p);
+        assertTrue(p.terminatesTls());
+        assertEquals(p, BerthJson.json().readValue(BerthJson.json().writeValueAsString(p), PortSpec.class));
+        assertEquals(p, BerthJson.yaml().readValue(BerthJson.yaml().writeValueAsString(p), PortSpec.class));
+    }
+
+    @Test
+    void aPortWithoutTlsPrintsNoTlsField() throws Exception {
+        PortSpec p = BerthJson.json().readValue("{\"name\":\"shell\",\"containerPort\":1337,\"protocol\":\"tcp\"}", PortSpec.class);
+        assertNull(p.tls());
+        assertFalse(p.terminatesTls());
+        assertFalse(BerthJson.json().writeValueAsString(p).contains("tls"));
+    }
+
+    @Test
+    void unknownModesAreRefusedWithTheChoices() {
+        JsonMappingException e = assertThrows(JsonMappingException.class, () -> BerthJson.yaml()
+                .readValue("name: shell\ncontainerPort: 1337\nprotocol: tcp\ntls: passthrough\n", PortSpec.class));
+        assertTrue(e.getMessage().contains("unknown tls 'passthrough' (terminate; for passthrough use protocol: tls)"),
+                e.getMessage());
+    }
+
+    @Test
+    void validOnlyOnTcpPorts() {
+        assertEquals(List.of(), VALIDATOR.problems(withPorts(new PortSpec("shell", 1337, Protocol.TCP, PortTls.TERMINATE))));
+        assertEquals(List.of("ports: tls: terminate is only for tcp ports, 'web' is http",
+                        "ports: tls: terminate is only for tcp ports, 'sec' is tls"),
+                VALIDATOR.problems(withPorts(new PortSpec("web", 8080, Protocol.HTTP, PortTls.TERMINATE),
+                        new PortSpec("sec", 8443, Protocol.TLS, PortTls.TERMINATE))));
+    }
+
+    @Test
+    void onlyTcpPortsTerminate() {
+        assertFalse(new PortSpec("web", 8080, Protocol.HTTP, PortTls.TERMINATE).terminatesTls());
+    }
+
+    @Test
+    void proxyProtocolReadsFromYamlAndSurvivesARoundTrip() throws Exception {
         PortSpec p = BerthJson.yaml().readValue("name: shell\ncontainerPort: 1337\nprotocol: tcp\nproxyProtocol: V2\n", PortSpec.class);
         assertEquals(new PortSpec("shell", 1337, Protocol.TCP, null, ProxyProtocolVersion.V2), p);
         assertTrue(BerthJson.json().writeValueAsString(p).contains("\"proxyProtocol\":\"v2\""));
@@ -32,21 +71,21 @@ class PortProxyProtocolTest {
     }
 
     @Test
-    void aPortWithoutItPrintsNoField() throws Exception {
+    void aPortWithoutProxyProtocolPrintsNoField() throws Exception {
         PortSpec p = BerthJson.json().readValue("{\"name\":\"shell\",\"containerPort\":1337,\"protocol\":\"tcp\"}", PortSpec.class);
         assertNull(p.proxyProtocol());
         assertFalse(BerthJson.json().writeValueAsString(p).contains("proxyProtocol"));
     }
 
     @Test
-    void unknownVersionsAreRefusedWithTheChoices() {
+    void unknownProxyProtocolVersionsAreRefusedWithTheChoices() {
         JsonMappingException e = assertThrows(JsonMappingException.class, () -> BerthJson.yaml()
                 .readValue("name: shell\ncontainerPort: 1337\nprotocol: tcp\nproxyProtocol: v3\n", PortSpec.class));
         assertTrue(e.getMessage().contains("unknown proxyProtocol 'v3' (v1 or v2)"), e.getMessage());
     }
 
     @Test
-    void validOnTcpAndTlsPortsNotHttp() {
+    void proxyProtocolIsValidOnTcpAndTlsPortsNotHttp() {
         assertEquals(List.of(), VALIDATOR.problems(withPorts(
                 new PortSpec("shell", 1337, Protocol.TCP, PortTls.TERMINATE, ProxyProtocolVersion.V1),
                 new PortSpec("sec", 8443, Protocol.TLS, null, ProxyProtocolVersion.V2))));
@@ -55,7 +94,7 @@ class PortProxyProtocolTest {
     }
 
     @Test
-    void versionsHaveTheirWireNumbers() {
+    void proxyProtocolVersionsHaveTheirWireNumbers() {
         assertNull(ProxyProtocolVersion.ofNumber(0));
         assertEquals(ProxyProtocolVersion.V1, ProxyProtocolVersion.ofNumber(1));
         assertEquals(ProxyProtocolVersion.V2, ProxyProtocolVersion.ofNumber(ProxyProtocolVersion.V2.number()));
