@@ -45,6 +45,8 @@ public final class ProxyServer implements AutoCloseable {
     private final Map<String, TcpPortManager> tcpManagers = new LinkedHashMap<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final ClientConnections clients = new ClientConnections();
+    /** On every client listener when the config trusts load balancers; null otherwise. */
+    private final ProxyProtocolAcceptor proxyProtocol;
     private EventLoopGroup group;
     private ProxyContext context;
     private BackendConnector tunnels;
@@ -56,6 +58,7 @@ public final class ProxyServer implements AutoCloseable {
 
     public ProxyServer(ProxyConfig config, RouteTableHolder routes, ProxyMetrics metrics) {
         this.config = config;
+        this.proxyProtocol = config.proxyProtocolFrom().isEmpty() ? null : new ProxyProtocolAcceptor(config.proxyProtocolFrom());
         this.routes = routes;
         this.metrics = metrics;
         this.transport = Transport.detect(config.nativeTransport());
@@ -162,10 +165,9 @@ public final class ProxyServer implements AutoCloseable {
      */
     private ServerBootstrap clientServerBootstrap() {
         ServerBootstrap b = serverBootstrap();
-        if (config.proxyProtocolFrom().isEmpty()) {
+        if (proxyProtocol == null) {
             return b.handler(clients);
         }
-        ProxyProtocolAcceptor proxyProtocol = new ProxyProtocolAcceptor(config.proxyProtocolFrom());
         return b.handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel listener) {
