@@ -98,7 +98,7 @@ class CliEndToEndTest {
         Files.writeString(file, "name: bad\nimage: x\nports:\n  - name: web\n    containerPort: 0\n");
         CliRun invalid = berth("template", "apply", "-f", file.toString());
         assertEquals(1, invalid.exitCode());
-        assertEquals("error: ports: containerPort of 'web' must be 1-65535, got 0 (invalid_template)\n", invalid.err());
+        assertEquals("error: ports[0].containerPort: must be 1-65535, got 0 (invalid_template)\n", invalid.err());
         assertFalse(berth("template", "ls").out().contains("bad"));
     }
 

@@ -50,9 +50,9 @@ class PortOptionsTest {
     @Test
     void validOnlyOnTcpPorts() {
         assertEquals(List.of(), VALIDATOR.problems(withPorts(new PortSpec("shell", 1337, Protocol.TCP, PortTls.TERMINATE))));
-        assertEquals(List.of("ports: tls: terminate is only for tcp ports, 'web' is http",
-                        "ports: tls: terminate is only for tcp ports, 'sec' is tls"),
-                VALIDATOR.problems(withPorts(new PortSpec("web", 8080, Protocol.HTTP, PortTls.TERMINATE),
+        assertEquals(List.of("ports[0].tls: terminate is only for tcp ports, 'web' is http",
+                        "ports[1].tls: terminate is only for tcp ports, 'sec' is tls"),
+                messages(withPorts(new PortSpec("web", 8080, Protocol.HTTP, PortTls.TERMINATE),
                         new PortSpec("sec", 8443, Protocol.TLS, PortTls.TERMINATE))));
     }
 
@@ -89,8 +89,8 @@ class PortOptionsTest {
         assertEquals(List.of(), VALIDATOR.problems(withPorts(
                 new PortSpec("shell", 1337, Protocol.TCP, PortTls.TERMINATE, ProxyProtocolVersion.V1),
                 new PortSpec("sec", 8443, Protocol.TLS, null, ProxyProtocolVersion.V2))));
-        assertEquals(List.of("ports: proxyProtocol is only for tcp and tls ports, 'web' is http (it gets X-Forwarded-For and X-Real-IP)"),
-                VALIDATOR.problems(withPorts(new PortSpec("web", 8080, Protocol.HTTP, null, ProxyProtocolVersion.V1))));
+        assertEquals(List.of("ports[0].proxyProtocol: is only for tcp and tls ports, 'web' is http (it gets X-Forwarded-For and X-Real-IP)"),
+                messages(withPorts(new PortSpec("web", 8080, Protocol.HTTP, null, ProxyProtocolVersion.V1))));
     }
 
     @Test
@@ -99,5 +99,9 @@ class PortOptionsTest {
         assertEquals(ProxyProtocolVersion.V1, ProxyProtocolVersion.ofNumber(1));
         assertEquals(ProxyProtocolVersion.V2, ProxyProtocolVersion.ofNumber(ProxyProtocolVersion.V2.number()));
         assertThrows(IllegalArgumentException.class, () -> ProxyProtocolVersion.ofNumber(3));
+    }
+
+    private static List<String> messages(Template t) {
+        return VALIDATOR.problems(t).stream().map(TemplateProblem::toString).toList();
     }
 }

@@ -101,7 +101,7 @@ class ApiServerTest {
 
     static Stream<Arguments> badTemplates() {
         return Stream.of(
-                Arguments.of("missing image", "{\"name\":\"bad\",\"ports\":[{\"name\":\"web\",\"containerPort\":80}]}", "invalid_template", "image is missing"),
+                Arguments.of("missing image", "{\"name\":\"bad\",\"ports\":[{\"name\":\"web\",\"containerPort\":80}]}", "invalid_template", "image: is missing"),
                 Arguments.of("port 0", "{\"name\":\"bad\",\"image\":\"x\",\"ports\":[{\"name\":\"web\",\"containerPort\":0}]}", "invalid_template", "must be 1-65535, got 0"),
                 Arguments.of("port 70000", "{\"name\":\"bad\",\"image\":\"x\",\"ports\":[{\"name\":\"web\",\"containerPort\":70000}]}", "invalid_template", "must be 1-65535, got 70000"),
                 Arguments.of("ttl over cluster", "{\"name\":\"bad\",\"image\":\"x\",\"ports\":[{\"name\":\"web\",\"containerPort\":80}],\"ttl\":{\"max\":\"30d\"}}", "invalid_template", "over the cluster's limit"),
